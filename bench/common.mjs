@@ -1,0 +1,58 @@
+// Names and small helpers shared by the orchestrator, the worker and the fake server.
+
+export const BENCH_MODEL = 'gpt-4o-mini';
+export const STREAM_CHUNKS = 100;
+/** role chunk + one per content piece + finish_reason chunk + usage chunk */
+export const STREAM_EVENTS = STREAM_CHUNKS + 3;
+export const CONCURRENCY = 32;
+
+/** `none` first: every instrumented configuration is measured against it. */
+export const CONFIGS = ['none', 'llmtel', 'otel', 'traceloop', 'arize'];
+export const PEERS = ['otel', 'traceloop', 'arize'];
+export const SCENARIOS = ['plain', 'stream', 'concurrent'];
+
+export const CONFIG_PACKAGES = {
+  llmtel: '@llmtel/instrumentation-openai',
+  otel: '@opentelemetry/instrumentation-openai',
+  traceloop: '@traceloop/instrumentation-openai',
+  arize: '@arizeai/openinference-instrumentation-openai',
+};
+
+export function median(values) {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Least-squares slope of ys against xs. */
+export function slope(xs, ys) {
+  const n = xs.length;
+  if (n < 2) return NaN;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < n; i++) {
+    num += (xs[i] - mx) * (ys[i] - my);
+    den += (xs[i] - mx) ** 2;
+  }
+  return den === 0 ? NaN : num / den;
+}
+
+/** `--name value` and bare `--flag` arguments. */
+export function parseArgs(argv) {
+  const out = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('--')) throw new Error(`unexpected argument: ${arg}`);
+    const name = arg.slice(2);
+    const next = argv[i + 1];
+    if (next === undefined || next.startsWith('--')) out[name] = true;
+    else {
+      out[name] = next;
+      i++;
+    }
+  }
+  return out;
+}

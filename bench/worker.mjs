@@ -1,0 +1,260 @@
+// One measurement in a fresh process: sets up the same OTel SDK for every configuration, enables exactly one OpenAI
+// instrumentation (or none), loads openai 6 from bench/node_modules AFTER enabling it, warms up, then measures the
+// process CPU (user + system, all threads) of a fixed number of calls against the fake server. Prints one JSON line.
+//
+//   node bench/worker.mjs --config llmtel --scenario plain --port 12345 --calls 2000 --warmup 300
+//   node --expose-gc bench/worker.mjs --config llmtel --scenario heap --port 12345 --calls 100000 --sample-every 10000
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { BENCH_MODEL, CONCURRENCY, CONFIG_PACKAGES, STREAM_EVENTS, parseArgs, slope } from './common.mjs';
+
+const require = createRequire(import.meta.url);
+const args = parseArgs(process.argv.slice(2));
+const config = String(args.config ?? 'none');
+const scenario = String(args.scenario ?? 'plain');
+const port = Number(args.port);
+const calls = Number(args.calls ?? 2000);
+const warmup = Number(args.warmup ?? 300);
+const sampleEvery = Number(args['sample-every'] ?? 10_000);
+const DRAIN_EVERY = 256;
+
+function fail(message, extra = {}) {
+  process.stdout.write(JSON.stringify({ config, scenario, error: message, ...extra }) + '\n');
+  process.exit(2);
+}
+
+if (!(port > 0)) fail('--port is required');
+if (!['none', ...Object.keys(CONFIG_PACKAGES)].includes(config)) fail(`unknown config ${config}`);
+
+// ---- the same OTel SDK in every configuration ------------------------------------------------------------------
+const api = require('@opentelemetry/api');
+const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks');
+const { TracerProvider, BatchSpanProcessor, InMemorySpanExporter } = require('@opentelemetry/sdk-trace');
+const {
+  MeterProvider,
+  InMemoryMetricExporter,
+  PeriodicExportingMetricReader,
+  AggregationTemporality,
+} = require('@opentelemetry/sdk-metrics');
+
+api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+const spanExporter = new InMemorySpanExporter();
+const tracerProvider = new TracerProvider({ spanProcessors: [new BatchSpanProcessor({ exporter: spanExporter })] });
+api.trace.setGlobalTracerProvider(tracerProvider);
+const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+// Collection would only add noise inside the timed loop; it runs once at the end (forceFlush) to check the output.
+const metricReader = new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: 3_600_000 });
+const meterProvider = new MeterProvider({ readers: [metricReader] });
+api.metrics.setGlobalMeterProvider(meterProvider);
+
+let spanCount = 0;
+let sampleSpan;
+function drainSpans() {
+  const spans = spanExporter.getFinishedSpans();
+  if (spans.length === 0) return;
+  sampleSpan ??= spans[0];
+  spanCount += spans.length;
+  spanExporter.reset();
+}
+
+// ---- exactly one instrumentation ---------------------------------------------------------------------------------
+let instrumentationVersion;
+let callbackEvents = 0;
+function enableInstrumentation() {
+  if (config === 'none') return;
+  const pkg = CONFIG_PACKAGES[config];
+  instrumentationVersion = packageVersion(pkg);
+  const mod = require(pkg);
+  let instrumentation;
+  if (config === 'llmtel') {
+    // "with cost and callbacks on": default pricing, plus one registered handler that listens to every event.
+    const core = require('@llmtel/core');
+    core.registerLlmCallbackHandler({
+      name: 'bench-noop',
+      onLlmStart: () => void callbackEvents++,
+      onLlmEnd: () => void callbackEvents++,
+      onLlmError: () => void callbackEvents++,
+    });
+    instrumentation = new mod.OpenAIInstrumentation();
+  } else if (config === 'arize') {
+    instrumentation = new mod.OpenAIInstrumentation({});
+  } else {
+    // otel: captureMessageContent default (false); traceloop: defaults (traceContent true, enrichTokens false).
+    instrumentation = new mod.OpenAIInstrumentation();
+  }
+  instrumentation.setTracerProvider(tracerProvider);
+  instrumentation.setMeterProvider(meterProvider);
+  instrumentation.enable();
+  return instrumentation;
+}
+
+function packageVersion(name) {
+  let dir = dirname(require.resolve(name));
+  for (let i = 0; i < 6; i++) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+      if (pkg.name === name) return pkg.version;
+    } catch {
+      // not this folder
+    }
+    dir = dirname(dir);
+  }
+  return undefined;
+}
+
+try {
+  enableInstrumentation();
+} catch (err) {
+  fail(`enabling ${config} failed: ${err?.stack ?? err}`);
+}
+
+// openai 6.x from bench/node_modules (the peers support openai < 7), loaded after the instrumentation hooked require.
+const openaiModule = require('openai');
+const openaiVersion = packageVersion('openai');
+const OpenAI = openaiModule.OpenAI ?? openaiModule.default ?? openaiModule;
+const client = new OpenAI({
+  apiKey: 'sk-bench',
+  baseURL: `http://127.0.0.1:${port}/v1`,
+  maxRetries: 0,
+  timeout: 30_000,
+});
+const messages = [{ role: 'user', content: 'Say hello.' }];
+
+async function plainCall() {
+  const res = await client.chat.completions.create({ model: BENCH_MODEL, messages });
+  if (res.choices.length !== 1) throw new Error('unexpected completion');
+}
+
+async function streamCall() {
+  const stream = await client.chat.completions.create({
+    model: BENCH_MODEL,
+    messages,
+    stream: true,
+    stream_options: { include_usage: true },
+  });
+  let events = 0;
+  for await (const _chunk of stream) events++;
+  if (events !== STREAM_EVENTS) throw new Error(`stream had ${events} events, expected ${STREAM_EVENTS}`);
+}
+
+async function concurrentBatch() {
+  const batch = [];
+  for (let i = 0; i < CONCURRENCY; i++) batch.push(plainCall());
+  await Promise.all(batch);
+}
+
+/** Runs `n` units of the scenario; returns the number of LLM calls made. */
+async function run(n) {
+  const unit = scenario === 'stream' ? streamCall : scenario === 'concurrent' ? concurrentBatch : plainCall;
+  const perUnit = scenario === 'concurrent' ? CONCURRENCY : 1;
+  const drainEvery = Math.max(1, Math.floor(DRAIN_EVERY / perUnit));
+  for (let i = 1; i <= n; i++) {
+    await unit();
+    if (i % drainEvery === 0) drainSpans();
+  }
+  return n * perUnit;
+}
+
+async function settle() {
+  await tracerProvider.forceFlush();
+  drainSpans();
+}
+
+function metricSummary() {
+  const names = new Set();
+  let points = 0;
+  for (const rm of metricExporter.getMetrics()) {
+    for (const sm of rm.scopeMetrics) {
+      for (const m of sm.metrics) {
+        names.add(m.descriptor.name);
+        points += m.dataPoints.length;
+      }
+    }
+  }
+  return { names: [...names].sort(), points };
+}
+
+async function measure() {
+  const units = scenario === 'concurrent' ? Math.max(1, Math.round(calls / CONCURRENCY)) : calls;
+  const warmupUnits = scenario === 'concurrent' ? Math.max(1, Math.round(warmup / CONCURRENCY)) : warmup;
+  const warmCalls = await run(warmupUnits);
+  await settle();
+  if (config !== 'none' && spanCount === 0) {
+    fail(`${config} produced no spans for openai ${openaiVersion}: it did not patch this version`, { openaiVersion });
+  }
+  const spansAtStart = spanCount;
+
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const timedCalls = await run(units);
+  const wallUs = (performance.now() - t0) * 1000;
+  const cpu = process.cpuUsage(cpu0);
+
+  await settle();
+  await metricReader.forceFlush();
+  // callbacks are dispatched on a later macrotask; give them one turn before counting
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  return {
+    config,
+    scenario,
+    calls: timedCalls,
+    warmupCalls: warmCalls,
+    cpuUsPerCall: (cpu.user + cpu.system) / timedCalls,
+    userUsPerCall: cpu.user / timedCalls,
+    systemUsPerCall: cpu.system / timedCalls,
+    wallUsPerCall: wallUs / timedCalls,
+    spansPerCall: (spanCount - spansAtStart) / timedCalls,
+    metrics: metricSummary(),
+    callbackEvents: config === 'llmtel' ? callbackEvents : undefined,
+    sampleSpan: sampleSpan && { name: sampleSpan.name, attributes: Object.keys(sampleSpan.attributes).sort() },
+    openaiVersion,
+    instrumentationVersion,
+    node: process.version,
+  };
+}
+
+async function heap() {
+  if (typeof globalThis.gc !== 'function') fail('heap scenario needs --expose-gc');
+  const gcTwice = () => {
+    globalThis.gc();
+    globalThis.gc();
+  };
+  await run(warmup);
+  await settle();
+  gcTwice();
+  const samples = [{ calls: 0, heapUsed: process.memoryUsage().heapUsed }];
+  let done = 0;
+  while (done < calls) {
+    const n = Math.min(sampleEvery, calls - done);
+    done += await run(n);
+    await settle();
+    // let pending callback dispatches and timers run before measuring
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    gcTwice();
+    samples.push({ calls: done, heapUsed: process.memoryUsage().heapUsed });
+  }
+  if (config !== 'none' && spanCount === 0) fail(`${config} produced no spans`);
+  const xs = samples.map((s) => s.calls);
+  const ys = samples.map((s) => s.heapUsed);
+  return {
+    config,
+    scenario,
+    calls: done,
+    spans: spanCount,
+    callbackEvents: config === 'llmtel' ? callbackEvents : undefined,
+    samples,
+    bytesPerCall: slope(xs, ys),
+    openaiVersion,
+  };
+}
+
+try {
+  const result = scenario === 'heap' ? await heap() : await measure();
+  process.stdout.write(JSON.stringify(result) + '\n');
+  await tracerProvider.shutdown();
+  await meterProvider.shutdown();
+  process.exit(0);
+} catch (err) {
+  fail(String(err?.stack ?? err), { openaiVersion });
+}

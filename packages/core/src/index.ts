@@ -1,0 +1,37 @@
+export * from './semconv.js';
+export type {
+  TokenUsage,
+  LlmAttribution,
+  GenAiMessage,
+  GenAiMessagePart,
+  LlmStartEvent,
+  LlmEndEvent,
+  LlmErrorEvent,
+  LlmCallbackHandler,
+} from './types.js';
+export type { GenAiTelemetryOptions, GenAiRequest, GenAiResponse } from './telemetry-types.js';
+export { GenAiTelemetry, GenAiCall } from './telemetry.js';
+export { withLlmContext, getLlmAttribution, BAGGAGE_USER_ID, BAGGAGE_SESSION_ID } from './attribution.js';
+export {
+  CompositeCallbackHandler,
+  registerLlmCallbackHandler,
+  withLlmCallbacks,
+  globalCallbackHandlers,
+  DEFAULT_CALLBACK_TIMEOUT_MS,
+  type CompositeCallbackHandlerOptions,
+} from './callbacks.js';
+export { errorTypeOf } from './errors.js';
+export { estimateTokens, encodingForModel, type EncodingName } from './estimate.js';
+export { serializeContent, DEFAULT_MAX_CONTENT_LENGTH, type ContentRedactor, type ContentField } from './content.js';
+export {
+  resolveBoolean,
+  resolvePositiveInteger,
+  resolveCaptureMessageContent,
+  ENV_CAPTURE_MESSAGE_CONTENT,
+} from './config.js';
+export { genAiInstruments, type GenAiInstruments } from './metrics.js';
+export { usageAttributes, attributionAttributes } from './attributes.js';
+export { PricingTable, computeCost } from './pricing/pricing.js';
+export { normalizeModelName } from './pricing/normalize.js';
+export { loadPricingFile, resolvePricingTable, ENV_PRICING_FILE, type PricingOptions } from './pricing/load.js';
+export type { ModelPrice, PriceTier } from './pricing/types.js';

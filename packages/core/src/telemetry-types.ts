@@ -1,0 +1,52 @@
+import type { Attributes, Meter, Tracer } from '@opentelemetry/api';
+import type { ContentRedactor } from './content.js';
+import type { PricingTable } from './pricing/pricing.js';
+import type { GenAiMessage, GenAiMessagePart, TokenUsage } from './types.js';
+
+export interface GenAiTelemetryOptions {
+  /** Getter, so an instrumentation's `setTracerProvider` takes effect for later calls. */
+  tracer: () => Tracer;
+  /** Getter, so an instrumentation's `setMeterProvider` takes effect for later calls. */
+  meter: () => Meter;
+  /** Export prompts and completions as span attributes. Default `false`; see `resolveCaptureMessageContent`. */
+  captureMessageContent?: boolean;
+  contentRedactor?: ContentRedactor;
+  /** Cap on one content attribute's length. Default 32 KiB. */
+  maxContentLength?: number;
+  /** Prices for `llmtel.usage.cost_usd`. Default: the shipped table plus `LLMTEL_PRICING_FILE`. */
+  pricing?: PricingTable;
+}
+
+/** What an instrumentation knows about a call before it is sent. */
+export interface GenAiRequest {
+  provider: string;
+  operation: string;
+  requestModel: string;
+  streaming?: boolean;
+  serverAddress?: string;
+  serverPort?: number;
+  /** `gen_ai.request.*` parameters and other request attributes. */
+  requestAttributes?: Attributes;
+  /** Lazy: called only when content capture is on or a callback handler is registered. */
+  inputMessages?: () => GenAiMessage[];
+  /** Lazy, like `inputMessages`. */
+  systemInstructions?: () => GenAiMessagePart[];
+  /** Lazy: the text to count when the provider reports no input usage. */
+  estimateInputText?: () => string;
+  /** False for wrapper spans (frameworks) whose usage another span already owns. Default true. */
+  billable?: boolean;
+}
+
+/** What an instrumentation learnt from the response (or from a stream, accumulated). */
+export interface GenAiResponse {
+  responseModel?: string;
+  responseId?: string;
+  finishReasons?: string[];
+  /** Already normalised to the conventions' meaning (see `TokenUsage`). */
+  usage?: TokenUsage;
+  /** Lazy: called only when content capture is on or a callback handler is registered. */
+  outputMessages?: () => GenAiMessage[];
+  /** Lazy: the text to count when the provider reports no output usage. */
+  estimateOutputText?: () => string;
+  attributes?: Attributes;
+}

@@ -1,0 +1,340 @@
+import {
+  context as otelContext,
+  diag,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+} from '@opentelemetry/api';
+import { attributionAttributes, usageAttributes } from './attributes.js';
+import { getLlmAttribution } from './attribution.js';
+import { callbackHandlersFor } from './callbacks.js';
+import { DEFAULT_MAX_CONTENT_LENGTH, serializeContent, type ContentOptions } from './content.js';
+import { errorTypeOf } from './errors.js';
+import { estimateTokens } from './estimate.js';
+import { genAiInstruments } from './metrics.js';
+import { resolvePricingTable } from './pricing/load.js';
+import type { PricingTable } from './pricing/pricing.js';
+import * as sc from './semconv.js';
+import type { GenAiRequest, GenAiResponse, GenAiTelemetryOptions } from './telemetry-types.js';
+import type { LlmAttribution, LlmCallbackHandler, LlmStartEvent, TokenUsage } from './types.js';
+
+/**
+ * The one place that turns an LLM call into telemetry: the span, its attributes, cost, metrics and callbacks.
+ * Instrumentations only translate their SDK's request and response into `GenAiRequest` / `GenAiResponse`.
+ */
+export class GenAiTelemetry {
+  readonly captureMessageContent: boolean;
+  /** @internal */ readonly content: ContentOptions;
+  private readonly options: GenAiTelemetryOptions;
+  private pricingTable: PricingTable | undefined;
+
+  constructor(options: GenAiTelemetryOptions) {
+    const maxLength = options.maxContentLength ?? DEFAULT_MAX_CONTENT_LENGTH;
+    if (!Number.isInteger(maxLength) || maxLength <= 0) {
+      throw new RangeError(`maxContentLength must be a positive integer, got ${String(options.maxContentLength)}`);
+    }
+    this.options = options;
+    this.captureMessageContent = options.captureMessageContent ?? false;
+    this.content = { redactor: options.contentRedactor, maxLength };
+    this.pricingTable = options.pricing;
+  }
+
+  /** @internal */
+  get pricing(): PricingTable {
+    return (this.pricingTable ??= resolvePricingTable({}));
+  }
+
+  /** @internal */
+  meter() {
+    return this.options.meter();
+  }
+
+  /** Starts the span for one provider request, as a child of `parent` (default: the active context). */
+  startCall(request: GenAiRequest, parent: Context = otelContext.active()): GenAiCall {
+    const attribution = getLlmAttribution(parent);
+    const attributes: Attributes = {
+      [sc.ATTR_GEN_AI_OPERATION_NAME]: request.operation,
+      [sc.ATTR_GEN_AI_PROVIDER_NAME]: request.provider,
+    };
+    if (request.requestModel) attributes[sc.ATTR_GEN_AI_REQUEST_MODEL] = request.requestModel;
+    if (request.serverAddress) attributes[sc.ATTR_SERVER_ADDRESS] = request.serverAddress;
+    if (request.serverPort !== undefined) attributes[sc.ATTR_SERVER_PORT] = request.serverPort;
+    if (request.requestAttributes) Object.assign(attributes, request.requestAttributes);
+    attributionAttributes(attribution, attributes);
+    if (this.captureMessageContent) this.captureRequestContent(request, attributes);
+
+    const name = request.requestModel ? `${request.operation} ${request.requestModel}` : request.operation;
+    const span = this.options.tracer().startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
+    const handlers = callbackHandlersFor(parent);
+    const call = new GenAiCall(this, request, span, trace.setSpan(parent, span), attribution, handlers);
+    if (handlers.length > 0) call.emitStart();
+    return call;
+  }
+
+  private captureRequestContent(request: GenAiRequest, attributes: Attributes): void {
+    try {
+      const input = request.inputMessages?.();
+      if (input && input.length > 0) {
+        const json = serializeContent(input, 'input', this.content);
+        if (json !== undefined) attributes[sc.ATTR_GEN_AI_INPUT_MESSAGES] = json;
+      }
+      const system = request.systemInstructions?.();
+      if (system && system.length > 0) {
+        const json = serializeContent(system, 'system', this.content);
+        if (json !== undefined) attributes[sc.ATTR_GEN_AI_SYSTEM_INSTRUCTIONS] = json;
+      }
+    } catch (err) {
+      diag.warn('llmtel: could not capture request content', err);
+    }
+  }
+}
+
+/** One provider request in flight. `end` / `fail` may be called many times; only the first one counts. */
+export class GenAiCall {
+  readonly span: Span;
+  /** The parent context with this call's span set: run the SDK's own request inside it. */
+  readonly context: Context;
+  private readonly telemetry: GenAiTelemetry;
+  private readonly request: GenAiRequest;
+  private readonly attribution: LlmAttribution;
+  private readonly handlers: readonly LlmCallbackHandler[];
+  private readonly startedAt = performance.now();
+  private readonly startEpochMs = Date.now();
+  private firstChunkAt: number | undefined;
+  private lastChunkAt = 0;
+  private chunks = 0;
+  private finished = false;
+
+  /** @internal use `GenAiTelemetry.startCall` */
+  constructor(
+    telemetry: GenAiTelemetry,
+    request: GenAiRequest,
+    span: Span,
+    ctx: Context,
+    attribution: LlmAttribution,
+    handlers: readonly LlmCallbackHandler[],
+  ) {
+    this.telemetry = telemetry;
+    this.request = request;
+    this.span = span;
+    this.context = ctx;
+    this.attribution = attribution;
+    this.handlers = handlers;
+  }
+
+  get ended(): boolean {
+    return this.finished;
+  }
+
+  /** Call once per streamed chunk received, before handing it to the app. */
+  recordChunk(): void {
+    const now = performance.now();
+    if (this.firstChunkAt === undefined) this.firstChunkAt = now;
+    this.lastChunkAt = now;
+    this.chunks++;
+  }
+
+  end(response: GenAiResponse = {}): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.complete(response, undefined);
+  }
+
+  fail(error: unknown, partial: GenAiResponse = {}): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.complete(partial, error);
+  }
+
+  /** @internal */
+  emitStart(): void {
+    const event = this.startEvent();
+    for (const h of this.handlers) void h.onLlmStart?.(event);
+  }
+
+  private complete(response: GenAiResponse, error: unknown): void {
+    const endedAt = performance.now();
+    try {
+      const usage = response.usage ?? {};
+      if (error === undefined && this.needsEstimate(usage, response)) {
+        estimateUsage(this.request, response, usage).then(
+          (estimated) => this.finish(response, estimated, error, endedAt),
+          (err: unknown) => {
+            diag.warn('llmtel: token estimation failed', err);
+            this.finish(response, usage, error, endedAt);
+          },
+        );
+        return;
+      }
+      this.finish(response, usage, error, endedAt);
+    } catch (err) {
+      diag.error('llmtel: failed to record LLM call', err);
+      this.span.end(endedAt);
+    }
+  }
+
+  private needsEstimate(usage: TokenUsage, response: GenAiResponse): boolean {
+    return (
+      (usage.inputTokens === undefined && this.request.estimateInputText !== undefined) ||
+      (usage.outputTokens === undefined && response.estimateOutputText !== undefined)
+    );
+  }
+
+  private finish(response: GenAiResponse, usage: TokenUsage, error: unknown, endedAt: number): void {
+    try {
+      this.finishUnsafe(response, usage, error, endedAt);
+    } catch (err) {
+      diag.error('llmtel: failed to record LLM call', err);
+    } finally {
+      if (this.span.isRecording()) this.span.end(endedAt);
+    }
+  }
+
+  private finishUnsafe(response: GenAiResponse, usage: TokenUsage, error: unknown, endedAt: number): void {
+    const { request, span, telemetry } = this;
+    const responseModel = response.responseModel;
+    const billable = request.billable ?? true;
+    const costUsd = billable
+      ? telemetry.pricing.cost(request.provider, responseModel ?? request.requestModel, usage)
+      : undefined;
+    const errorType = error === undefined ? undefined : errorTypeOf(error);
+
+    const attributes: Attributes = usageAttributes(usage, {});
+    if (responseModel) attributes[sc.ATTR_GEN_AI_RESPONSE_MODEL] = responseModel;
+    if (response.responseId) attributes[sc.ATTR_GEN_AI_RESPONSE_ID] = response.responseId;
+    if (response.finishReasons && response.finishReasons.length > 0) {
+      attributes[sc.ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = response.finishReasons;
+    }
+    if (costUsd !== undefined) attributes[sc.ATTR_LLMTEL_USAGE_COST_USD] = costUsd;
+    attributes[sc.ATTR_LLMTEL_USAGE_BILLABLE] = billable;
+    if (response.attributes) Object.assign(attributes, response.attributes);
+    if (telemetry.captureMessageContent && response.outputMessages) {
+      const json = serializeContent(response.outputMessages(), 'output', telemetry.content);
+      if (json !== undefined) attributes[sc.ATTR_GEN_AI_OUTPUT_MESSAGES] = json;
+    }
+    if (errorType !== undefined) {
+      attributes[sc.ATTR_ERROR_TYPE] = errorType;
+      if (error instanceof Error) span.recordException(error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : undefined });
+    }
+    span.setAttributes(attributes);
+
+    this.recordMetrics(responseModel, usage, costUsd, errorType, endedAt, billable);
+    if (this.handlers.length > 0) this.emitEnd(response, usage, costUsd, error, errorType, endedAt, billable);
+  }
+
+  private recordMetrics(
+    responseModel: string | undefined,
+    usage: TokenUsage,
+    costUsd: number | undefined,
+    errorType: string | undefined,
+    endedAt: number,
+    billable: boolean,
+  ): void {
+    const { request } = this;
+    const instruments = genAiInstruments(this.telemetry.meter());
+    const attrs: Attributes = {
+      [sc.ATTR_GEN_AI_OPERATION_NAME]: request.operation,
+      [sc.ATTR_GEN_AI_PROVIDER_NAME]: request.provider,
+    };
+    if (request.requestModel) attrs[sc.ATTR_GEN_AI_REQUEST_MODEL] = request.requestModel;
+    if (responseModel) attrs[sc.ATTR_GEN_AI_RESPONSE_MODEL] = responseModel;
+    if (request.serverAddress) attrs[sc.ATTR_SERVER_ADDRESS] = request.serverAddress;
+    if (request.serverPort !== undefined) attrs[sc.ATTR_SERVER_PORT] = request.serverPort;
+    if (errorType !== undefined) attrs[sc.ATTR_ERROR_TYPE] = errorType;
+
+    instruments.duration.record((endedAt - this.startedAt) / 1000, attrs);
+    // Wrapper spans (billable=false) must not repeat the token and cost series the provider span already owns.
+    if (billable) {
+      if (usage.inputTokens !== undefined) {
+        instruments.tokenUsage.record(usage.inputTokens, { ...attrs, [sc.ATTR_GEN_AI_TOKEN_TYPE]: 'input' });
+      }
+      if (usage.outputTokens !== undefined) {
+        instruments.tokenUsage.record(usage.outputTokens, { ...attrs, [sc.ATTR_GEN_AI_TOKEN_TYPE]: 'output' });
+      }
+      if (costUsd !== undefined) instruments.costUsd.add(costUsd, attrs);
+    }
+    if (this.firstChunkAt !== undefined) {
+      instruments.timeToFirstChunk.record((this.firstChunkAt - this.startedAt) / 1000, attrs);
+      if (this.chunks > 1) {
+        const perChunk = (this.lastChunkAt - this.firstChunkAt) / (this.chunks - 1) / 1000;
+        instruments.timePerOutputChunk.record(perChunk, attrs);
+      }
+    }
+  }
+
+  private startEvent(): LlmStartEvent {
+    const { request } = this;
+    let inputMessages;
+    try {
+      inputMessages = request.inputMessages?.();
+    } catch (err) {
+      diag.debug('llmtel: could not read input messages for callbacks', err);
+    }
+    return {
+      provider: request.provider,
+      operation: request.operation,
+      requestModel: request.requestModel,
+      streaming: request.streaming ?? false,
+      inputMessages,
+      attribution: this.attribution,
+      requestAttributes: request.requestAttributes ?? {},
+      startTime: this.startEpochMs,
+    };
+  }
+
+  private emitEnd(
+    response: GenAiResponse,
+    usage: TokenUsage,
+    costUsd: number | undefined,
+    error: unknown,
+    errorType: string | undefined,
+    endedAt: number,
+    billable: boolean,
+  ): void {
+    const { traceId, spanId } = this.span.spanContext();
+    const callId = `${traceId}-${spanId}`;
+    const durationMs = endedAt - this.startedAt;
+    const base = this.startEvent();
+    if (errorType !== undefined) {
+      const event = { ...base, error, errorType, durationMs, callId, usage };
+      for (const h of this.handlers) void h.onLlmError?.(event);
+      return;
+    }
+    let outputMessages;
+    try {
+      outputMessages = response.outputMessages?.();
+    } catch (err) {
+      diag.debug('llmtel: could not read output messages for callbacks', err);
+    }
+    const event = {
+      ...base,
+      responseModel: response.responseModel,
+      responseId: response.responseId,
+      finishReasons: response.finishReasons,
+      outputMessages,
+      usage,
+      costUsd,
+      durationMs,
+      timeToFirstChunkMs: this.firstChunkAt === undefined ? undefined : this.firstChunkAt - this.startedAt,
+      callId,
+      billable,
+    };
+    for (const h of this.handlers) void h.onLlmEnd?.(event);
+  }
+}
+
+async function estimateUsage(request: GenAiRequest, response: GenAiResponse, usage: TokenUsage): Promise<TokenUsage> {
+  const model = response.responseModel ?? request.requestModel;
+  const estimated: TokenUsage = { ...usage, estimated: true };
+  if (usage.inputTokens === undefined && request.estimateInputText) {
+    estimated.inputTokens = await estimateTokens(model, request.estimateInputText());
+  }
+  if (usage.outputTokens === undefined && response.estimateOutputText) {
+    estimated.outputTokens = await estimateTokens(model, response.estimateOutputText());
+  }
+  return estimated;
+}

@@ -1,0 +1,34 @@
+import { GEN_AI_OPERATION_NAME_VALUES, type GenAiRequest, type GenAiResponse } from '@llmtel/core';
+import { CHUNK_OUTPUT, type Operation, type Target } from './internal-types.js';
+import { promptTexts } from './messages.js';
+import { chatUsage, embeddingsRequestAttributes, isObject, modelOf, stringOr, type Json } from './utils.js';
+
+/**
+ * `client.embeddings.create`. Embeddings have no output tokens and no messages: the conventions define no content
+ * attributes for them, so content capture does not apply.
+ */
+export const embeddingsOperation: Operation = {
+  includeUsage: false,
+  request: embeddingsRequest,
+  response: embeddingsResponse,
+  // The endpoint never streams; a stream here would be an SDK change, so end the span on its first chunks' data.
+  stream: () => ({ add: () => CHUNK_OUTPUT, response: () => ({}), error: () => undefined }),
+};
+
+function embeddingsRequest(body: Json, target: Target): GenAiRequest {
+  const input = body.input;
+  return {
+    provider: target.provider,
+    operation: GEN_AI_OPERATION_NAME_VALUES.EMBEDDINGS,
+    requestModel: modelOf(body),
+    serverAddress: target.serverAddress,
+    serverPort: target.serverPort,
+    requestAttributes: embeddingsRequestAttributes(body),
+    estimateInputText: () => promptTexts(input).join('\n'),
+  };
+}
+
+function embeddingsResponse(result: unknown): GenAiResponse {
+  if (!isObject(result)) return {};
+  return { responseModel: stringOr(result.model), usage: chatUsage(result.usage) };
+}

@@ -1,0 +1,2 @@
+export { OpenAIInstrumentation } from './instrumentation.js';
+export type { OpenAIInstrumentationConfig } from './types.js';

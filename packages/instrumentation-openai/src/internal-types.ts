@@ -1,0 +1,82 @@
+import type { GenAiRequest, GenAiResponse } from '@llmtel/core';
+
+/**
+ * Structural views of the few `openai` SDK internals this package touches. They are stable across openai v5, v6 and
+ * v7 (checked against each major's `core/api-promise`, `core/streaming` and `core/resource`); every access is
+ * still guarded, so a shape change degrades to "no span data", never to a broken app.
+ */
+
+/** The SDK client as seen from a resource (`this._client`). */
+export interface ClientLike {
+  baseURL?: unknown;
+  /** Set on `AzureOpenAI` clients. */
+  apiVersion?: unknown;
+}
+
+/** An SDK resource (`client.chat.completions`, `client.responses`, ...). */
+export interface ResourceLike {
+  _client?: ClientLike;
+}
+
+/** What the SDK passes to `APIPromise.parseResponse`. */
+export interface ResponseProps {
+  response?: { status?: number; headers?: { get(name: string): string | null } };
+  options?: { stream?: boolean };
+}
+
+export type ParseResponse = (client: unknown, props: ResponseProps) => unknown;
+
+/** `APIPromise`: a Promise subclass that parses the HTTP response lazily. */
+export interface ApiPromiseLike {
+  responsePromise: Promise<ResponseProps>;
+  parseResponse: ParseResponse;
+  asResponse?: () => Promise<unknown>;
+  _thenUnwrap?: (...args: unknown[]) => unknown;
+}
+
+/** The SDK's `Stream`: `[Symbol.asyncIterator]()`, `tee()` and `toReadableStream()` all go through `iterator()`. */
+export interface StreamLike {
+  iterator: (...args: unknown[]) => AsyncIterator<unknown>;
+}
+
+/** Where a client sends its requests, resolved from its base URL. */
+export interface Target {
+  /** `gen_ai.provider.name`. */
+  provider: string;
+  serverAddress?: string;
+  serverPort?: number;
+  /** The endpoint is known to accept `stream_options.include_usage`. */
+  acceptsIncludeUsage: boolean;
+}
+
+/** What a stream accumulator wants done with one chunk. */
+export const CHUNK_OUTPUT = 0;
+/** Hand it to the app but do not count it as an output chunk (Responses lifecycle events). */
+export const CHUNK_EVENT = 1;
+/** Do not hand it to the app (the usage chunk this instrumentation asked for). */
+export const CHUNK_HIDDEN = 2;
+export type ChunkDisposition = typeof CHUNK_OUTPUT | typeof CHUNK_EVENT | typeof CHUNK_HIDDEN;
+
+/** Accumulates what a streamed response says, one chunk at a time. */
+export interface StreamAccumulator {
+  add(chunk: unknown): ChunkDisposition;
+  /** What the stream said so far. */
+  response(): GenAiResponse;
+  /** An error the stream reported in-band (a Responses `response.failed` event); the span ends with it. */
+  error(): unknown;
+}
+
+export interface StreamOptions {
+  capture: boolean;
+  /** This instrumentation added `stream_options.include_usage`: hide the usage-only chunk, drop `usage: null`. */
+  injectedUsage: boolean;
+}
+
+/** One instrumented `create()` method: how to describe its request and its response. */
+export interface Operation {
+  /** The request body may carry `stream_options.include_usage`. */
+  readonly includeUsage: boolean;
+  request(body: Record<string, unknown>, target: Target, capture: boolean): GenAiRequest;
+  response(result: unknown, capture: boolean): GenAiResponse;
+  stream(options: StreamOptions): StreamAccumulator;
+}

@@ -1,0 +1,3 @@
+export { start, shutdown } from './start.js';
+export type { LlmtelNodeOptions, LlmtelNodeHandle, OtlpProtocol, ExporterName, LogLevelName } from './types.js';
+export type { InstrumentationName, InstrumentationConfigs } from './instrumentations.js';

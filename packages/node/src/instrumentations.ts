@@ -1,0 +1,112 @@
+import { diag } from '@opentelemetry/api';
+import type { Instrumentation, InstrumentationModuleDefinition } from '@opentelemetry/instrumentation';
+import type { OpenAIInstrumentationConfig } from '@llmtel/instrumentation-openai';
+import { resolveInstrumentationEnabled, type Env } from './config.js';
+import { getLocalRequire } from './local-require.js';
+
+interface Entry<M, C> {
+  /** The package to load; a package that is not installed is skipped. */
+  readonly packageName: string;
+  readonly create: (exports: M, config: C) => Instrumentation;
+}
+
+function entry<M, C>(packageName: string, create: (exports: M, config: C) => Instrumentation): Entry<M, C> {
+  return { packageName, create };
+}
+
+/**
+ * Every llmtel instrumentation, by the name used in options and in `OTEL_NODE_(EN|DIS)ABLED_INSTRUMENTATIONS`.
+ * Adding a provider is one line here (plus the package in dependencies).
+ */
+export const INSTRUMENTATIONS = {
+  openai: entry<typeof import('@llmtel/instrumentation-openai'), OpenAIInstrumentationConfig>(
+    '@llmtel/instrumentation-openai',
+    (m, config) => new m.OpenAIInstrumentation(config),
+  ),
+};
+
+export type InstrumentationName = keyof typeof INSTRUMENTATIONS;
+
+/** Each instrumentation's own config type, by name. */
+export type InstrumentationConfigs = {
+  [N in InstrumentationName]: (typeof INSTRUMENTATIONS)[N] extends Entry<unknown, infer C> ? C : never;
+};
+
+/** Throws on an unknown instrumentation name or a setting that is neither a boolean nor a config object. */
+export function validateInstrumentationOptions(value: unknown): void {
+  if (value === undefined) return;
+  if (value === null || typeof value !== 'object') throw new TypeError('llmtel: instrumentations must be an object');
+  for (const [name, setting] of Object.entries(value)) {
+    if (!(name in INSTRUMENTATIONS)) {
+      throw new RangeError(`llmtel: unknown instrumentation "${name}" (known: ${Object.keys(INSTRUMENTATIONS).join(', ')})`);
+    }
+    resolveInstrumentationEnabled(name, setting, {});
+  }
+}
+
+export interface LoadedInstrumentation {
+  name: InstrumentationName;
+  instrumentation: Instrumentation;
+}
+
+function isModuleNotFound(err: unknown, packageName: string): boolean {
+  const e = err as { code?: string; message?: string } | undefined;
+  return (
+    (e?.code === 'MODULE_NOT_FOUND' || e?.code === 'ERR_MODULE_NOT_FOUND') &&
+    typeof e.message === 'string' &&
+    e.message.includes(packageName)
+  );
+}
+
+/**
+ * Creates (and thereby enables) every installed, enabled instrumentation. One failing instrumentation is logged
+ * and skipped; it never stops the others.
+ */
+export function loadInstrumentations(
+  options: { readonly [name: string]: unknown } | undefined,
+  captureMessageContent: boolean | undefined,
+  env: Env,
+): LoadedInstrumentation[] {
+  const loaded: LoadedInstrumentation[] = [];
+  for (const name of Object.keys(INSTRUMENTATIONS) as InstrumentationName[]) {
+    const code = options?.[name];
+    if (!resolveInstrumentationEnabled(name, code, env)) continue;
+    const { packageName, create } = INSTRUMENTATIONS[name] as Entry<unknown, object>;
+    const config: Record<string, unknown> = typeof code === 'object' && code !== null ? { ...code } : {};
+    if (captureMessageContent !== undefined) config.captureMessageContent ??= captureMessageContent;
+    let exports: unknown;
+    try {
+      exports = getLocalRequire()(packageName);
+    } catch (err) {
+      if (isModuleNotFound(err, packageName)) diag.debug(`llmtel: ${packageName} is not installed; skipping ${name}`);
+      else diag.error(`llmtel: could not load ${packageName}; ${name} calls will not be traced`, err);
+      continue;
+    }
+    try {
+      loaded.push({ name, instrumentation: create(exports, config) });
+    } catch (err) {
+      diag.error(`llmtel: could not start the ${name} instrumentation`, err);
+    }
+  }
+  return loaded;
+}
+
+/**
+ * What the ESM loader hook must wrap for these instrumentations: each patched package by its bare specifier, and,
+ * when an instrumentation patches files inside a package, every module under that package's directory.
+ */
+export function esmIncludeList(loaded: readonly LoadedInstrumentation[]): Array<string | RegExp> {
+  const include: Array<string | RegExp> = [];
+  for (const { instrumentation } of loaded) {
+    const definitions: InstrumentationModuleDefinition[] =
+      (instrumentation as { getModuleDefinitions?: () => InstrumentationModuleDefinition[] }).getModuleDefinitions?.() ??
+      [];
+    for (const def of definitions) {
+      include.push(def.name);
+      if (def.files.length > 0) {
+        include.push(new RegExp(`/node_modules/${def.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/`));
+      }
+    }
+  }
+  return include;
+}

@@ -1,0 +1,4 @@
+// `node --require @llmtel/node/register app.js`
+import { registerFromEnv } from './register-common.js';
+
+registerFromEnv();

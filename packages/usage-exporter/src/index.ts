@@ -1,0 +1,15 @@
+export { UsageExporter, startUsageExporter } from './exporter.js';
+export type { UsageExporterConfig, UsageExporterAddress } from './types.js';
+export { resolveConfig } from './config.js';
+export type { ResolvedConfig } from './config.js';
+export { decodeTraceRequestProtobuf } from './otlp/decode-protobuf.js';
+export { decodeTraceRequestJson } from './otlp/decode-json.js';
+export { OtlpDecodeError } from './otlp/types.js';
+export type { OtlpSpan, OtlpScope, OtlpAttributeMap, OtlpAttributeValue, DecodeOptions } from './otlp/types.js';
+export { SpanConverter } from './span-records.js';
+export type { SpanConverterOptions } from './span-records.js';
+export { ExporterMetrics } from './metrics.js';
+export { parseRedisUrl, createRedisClient } from './redis.js';
+export { formatTable, formatUsd } from './cli/table.js';
+export { runLlmtelCli } from './cli/llmtel.js';
+export type { CliIo } from './cli/llmtel.js';
