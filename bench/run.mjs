@@ -10,10 +10,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { createServer as createNetServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CONFIGS, PEERS, SCENARIOS, median, parseArgs } from './common.mjs';
+import { CONCURRENCY, CONFIGS, PEERS, SCENARIOS, STREAM_CHUNKS, median, parseArgs } from './common.mjs';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -28,7 +29,7 @@ const plan = {
   calls: quick
     ? { plain: [100, 300], stream: [30, 100], concurrent: [96, 320] }
     : { plain: [300, 2000], stream: [60, 500], concurrent: [320, 2048] },
-  heap: quick ? { calls: 10_000, every: 2_000, warmup: 500 } : { calls: 100_000, every: 10_000, warmup: 1_000 },
+  heap: quick ? { calls: 10_000, every: 2_000, warmup: 1_000 } : { calls: 100_000, every: 10_000, warmup: 3_000 },
   startupRuns: quick ? 3 : 7,
   timeoutMs: Number(args['timeout-s'] ?? (quick ? 60 : 120)) * 1000,
   heapTimeoutMs: (quick ? 120 : 480) * 1000,
@@ -129,6 +130,7 @@ function summarize(runs) {
     const of = (config) => runs.filter((r) => r.scenario === scenario && r.config === config);
     const baseRuns = of('none').filter((r) => !r.error);
     const base = median(baseRuns.map((r) => r.cpuUsPerCall));
+    const blockBase = median(baseRuns.map((r) => r.cpuUsPerCallBlockMedian));
     const perConfig = {};
     for (const config of plan.configs) {
       const all = of(config);
@@ -142,8 +144,10 @@ function summarize(runs) {
         errors,
         cpuMedian: median(cpu),
         addedMedian: config === 'none' ? 0 : median(cpu) - base,
+        // for `none` itself: how far its own runs spread around its median (the noise floor of this run)
         addedMin: Math.min(...added),
         addedMax: Math.max(...added),
+        blockAddedMedian: config === 'none' ? 0 : median(ok.map((r) => r.cpuUsPerCallBlockMedian)) - blockBase,
         wallMedian: median(ok.map((r) => r.wallUsPerCall)),
         spansPerCall: median(ok.map((r) => r.spansPerCall)),
         metricNames: ok[0]?.metrics?.names ?? [],
@@ -151,20 +155,31 @@ function summarize(runs) {
       };
     }
     const peers = PEERS.filter((p) => perConfig[p]?.n > 0);
-    const best = peers.reduce((b, p) => (b && perConfig[b].addedMedian <= perConfig[p].addedMedian ? b : p), undefined);
-    const bestAdded = best ? perConfig[best].addedMedian : NaN;
+    const lowest = (key) => peers.reduce((b, p) => (b && perConfig[b][key] <= perConfig[p][key] ? b : p), undefined);
+    const best = lowest('addedMedian');
+    const blockBest = lowest('blockAddedMedian');
+    const ratioTo = (value, bestValue) => (bestValue > 0 ? value / bestValue : NaN);
     for (const config of plan.configs) {
       const s = perConfig[config];
-      rows.push({ scenario, config, ...s, ratioToBestPeer: config === 'none' ? undefined : s.addedMedian / bestAdded });
+      rows.push({
+        scenario,
+        config,
+        ...s,
+        ratioToBestPeer: config === 'none' ? undefined : ratioTo(s.addedMedian, perConfig[best]?.addedMedian),
+        blockRatioToBestPeer:
+          config === 'none' ? undefined : ratioTo(s.blockAddedMedian, perConfig[blockBest]?.blockAddedMedian),
+      });
     }
-    if (perConfig.llmtel) {
-      const ratio = perConfig.llmtel.addedMedian / bestAdded;
+    if (perConfig.llmtel?.n > 0 && best) {
       verdicts.push({
         scenario,
         bestPeer: best,
-        bestPeerAdded: bestAdded,
+        bestPeerAdded: perConfig[best].addedMedian,
         llmtelAdded: perConfig.llmtel.addedMedian,
-        ratio,
+        ratio: ratioTo(perConfig.llmtel.addedMedian, perConfig[best].addedMedian),
+        blockBestPeer: blockBest,
+        blockRatio: ratioTo(perConfig.llmtel.blockAddedMedian, perConfig[blockBest].blockAddedMedian),
+        noiseUs: (perConfig.none.addedMax - perConfig.none.addedMin) / 2,
       });
     }
   }
@@ -173,86 +188,106 @@ function summarize(runs) {
 
 // ---- start-up ----------------------------------------------------------------------------------------------------
 
-function startup() {
-  let registerPath;
+/** A loopback port nothing listens on (bound, then released), so OTLP exporters have nowhere to send. */
+function closedLoopbackPort() {
+  return new Promise((resolve, reject) => {
+    const srv = createNetServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+// Printed by the `-e` script: when user code starts (ms since the process began) and whether an SDK was installed.
+const READY_SCRIPT =
+  'process.stdout.write(JSON.stringify({ readyMs: performance.now(), ' +
+  "sdk: !!globalThis[Symbol.for('opentelemetry.js.api.1')]?.trace }))";
+
+async function startup() {
   try {
-    registerPath = require.resolve('@llmtel/node/register');
+    require.resolve('@llmtel/node/register');
   } catch (err) {
     return { pending: `@llmtel/node/register does not resolve yet (${err.code ?? err.message})` };
   }
-  const env = workerEnv();
-  Object.assign(env, { OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' });
-  const time = (nodeArgs) => {
+  // Default exporters (OTLP) aimed at a closed loopback port: the SDK starts as it would in production, and no byte
+  // leaves the machine. The OTLP transports load on first export, so they are not part of start-up either way.
+  const otlpEnv = { ...workerEnv(), OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${await closedLoopbackPort()}` };
+  const noneEnv = {
+    ...workerEnv(),
+    OTEL_TRACES_EXPORTER: 'none',
+    OTEL_METRICS_EXPORTER: 'none',
+    OTEL_LOGS_EXPORTER: 'none',
+  };
+  const REGISTER = '@llmtel/node/register';
+  const variants = [
+    { name: 'baseline', nodeArgs: [], env: otlpEnv },
+    { name: 'require', nodeArgs: ['--require', REGISTER], env: otlpEnv },
+    { name: 'import', nodeArgs: ['--import', REGISTER], env: otlpEnv },
+    { name: 'require, exporters none', nodeArgs: ['--require', REGISTER], env: noneEnv },
+  ];
+  const once = (v) => {
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, [...nodeArgs, '-e', ''], {
+    const r = spawnSync(process.execPath, [...v.nodeArgs, '-e', READY_SCRIPT], {
       cwd: benchDir,
-      env,
+      env: v.env,
       stdio: 'pipe',
       timeout: 30_000,
     });
-    const ms = performance.now() - t0;
-    if (r.status !== 0)
-      throw new Error(`node ${nodeArgs.join(' ')} failed: ${r.error ?? r.stderr.toString().slice(-400)}`);
-    return ms;
-  };
-  const probe = spawnSync(
-    process.execPath,
-    [
-      '--require',
-      '@llmtel/node/register',
-      '-e',
-      "process.stdout.write(String(!!globalThis[Symbol.for('opentelemetry.js.api.1')]?.trace))",
-    ],
-    { cwd: benchDir, env, stdio: 'pipe', timeout: 30_000 },
-  );
-  const installed = probe.stdout?.toString() === 'true';
-  const variants = { baseline: [], require: [], import: [] };
-  const errors = [];
-  time([]); // warm the file-system cache
-  for (let i = 0; i < plan.startupRuns; i++) {
-    try {
-      variants.baseline.push(time([]));
-      variants.require.push(time(['--require', '@llmtel/node/register']));
-      variants.import.push(time(['--import', '@llmtel/node/register']));
-    } catch (err) {
-      errors.push(String(err.message ?? err));
-      break;
+    const wallMs = performance.now() - t0;
+    if (r.status !== 0) {
+      throw new Error(`node ${v.nodeArgs.join(' ')} failed: ${r.error ?? r.stderr.toString().slice(-400)}`);
     }
-  }
-  if (errors.length) return { error: errors[0], registerPath };
-  const base = median(variants.baseline);
-  return {
-    runs: plan.startupRuns,
-    baselineMs: base,
-    requireMs: median(variants.require),
-    importMs: median(variants.import),
-    addedRequireMs: median(variants.require) - base,
-    addedImportMs: median(variants.import) - base,
-    tracerProviderInstalled: installed,
-    samples: variants,
+    return { ...JSON.parse(r.stdout.toString()), wallMs };
   };
+  const samples = Object.fromEntries(variants.map((v) => [v.name, []]));
+  try {
+    for (const v of variants) once(v); // warm the file-system cache
+    for (let i = 0; i < plan.startupRuns; i++) {
+      for (let j = 0; j < variants.length; j++) {
+        const v = variants[(i + j) % variants.length];
+        samples[v.name].push(once(v));
+      }
+    }
+  } catch (err) {
+    return { error: String(err.message ?? err) };
+  }
+  const base = samples.baseline;
+  const result = { runs: plan.startupRuns, variants: {} };
+  for (const v of variants) {
+    const s = samples[v.name];
+    result.variants[v.name] = {
+      readyMs: median(s.map((x) => x.readyMs)),
+      wallMs: median(s.map((x) => x.wallMs)),
+      addedReadyMs: median(s.map((x) => x.readyMs)) - median(base.map((x) => x.readyMs)),
+      addedWallMs: median(s.map((x) => x.wallMs)) - median(base.map((x) => x.wallMs)),
+      sdkInstalled: s.every((x) => x.sdk),
+      samples: s,
+    };
+  }
+  return result;
 }
 
 // ---- heap --------------------------------------------------------------------------------------------------------
 
-async function heap(port) {
+function heap(port, config) {
   const { calls, every, warmup } = plan.heap;
-  const r = await runWorker(
+  return runWorker(
     [
-      ...['--config', 'llmtel', '--scenario', 'heap', '--port', String(port)],
+      ...['--config', config, '--scenario', 'heap', '--port', String(port)],
       ...['--calls', String(calls), '--sample-every', String(every), '--warmup', String(warmup)],
     ],
     { nodeArgs: ['--expose-gc'], timeoutMs: plan.heapTimeoutMs },
   );
-  return r;
 }
 
 // ---- output ------------------------------------------------------------------------------------------------------
 
 const fmt = (v, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : '-');
+const signed = (v, d = 1) => (Number.isFinite(v) ? (v >= 0 ? '+' : '') + v.toFixed(d) : '-');
 
-function table(summary, startupResult, heapResult) {
-  const lines = [];
+function overheadTable(summary) {
   const head = [
     'scenario',
     'config',
@@ -260,93 +295,166 @@ function table(summary, startupResult, heapResult) {
     'added µs/call',
     'ratio to best peer',
     'added min / max',
+    'block-median added (ratio)',
     'spans/call',
   ];
-  const body = summary.rows.map((r) => [
-    r.scenario,
-    r.config + (r.version ? ` ${r.version}` : ''),
-    r.n ? fmt(r.cpuMedian) : 'FAILED',
-    r.config === 'none' ? '(baseline)' : r.n ? fmt(r.addedMedian) : '-',
-    r.config === 'none' || !r.n ? '' : fmt(r.ratioToBestPeer, 2),
-    r.config === 'none' || !r.n ? '' : `${fmt(r.addedMin)} / ${fmt(r.addedMax)}`,
-    r.n ? fmt(r.spansPerCall, 2) + (r.failed ? ` (${r.failed} failed)` : '') : (r.errors[0]?.slice(0, 80) ?? ''),
-  ]);
+  const body = summary.rows.map((r) => {
+    const base = r.config === 'none';
+    if (!r.n) return [r.scenario, r.config, 'FAILED', '-', '', '', '', r.errors[0]?.slice(0, 100) ?? ''];
+    return [
+      r.scenario,
+      r.config + (r.version ? ` ${r.version}` : ''),
+      fmt(r.cpuMedian),
+      base ? '(baseline)' : fmt(r.addedMedian),
+      base ? '' : fmt(r.ratioToBestPeer, 2),
+      `${fmt(r.addedMin)} / ${fmt(r.addedMax)}`,
+      base ? '' : `${fmt(r.blockAddedMedian)} (${fmt(r.blockRatioToBestPeer, 2)})`,
+      fmt(r.spansPerCall, 2) + (r.failed ? ` (${r.failed} runs failed: ${r.errors[0]?.slice(0, 60)})` : ''),
+    ];
+  });
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
   const line = (cells) => '| ' + cells.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |';
-  lines.push(line(head), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
+  const lines = [line(head), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|'];
   let last;
   for (const row of body) {
     if (last && row[0] !== last) lines.push(line(widths.map(() => '')));
     last = row[0];
     lines.push(line(row));
   }
-  lines.push('');
-  for (const v of summary.verdicts) {
-    const ok = v.ratio <= 1 / 3;
-    lines.push(
+  return lines;
+}
+
+/** What each configuration recorded, so that a cheap peer is not mistaken for an equivalent one. */
+function legendLines(runs) {
+  const content = {
+    llmtel: 'content capture off (default), cost + 1 callback handler on',
+    otel: 'content capture off (default)',
+    traceloop: 'defaults: prompts/completions on spans (traceContent)',
+    arize: 'defaults: input/output values on spans',
+  };
+  return Object.keys(content)
+    .filter((c) => plan.configs.includes(c))
+    .map((c) => {
+      const r = runs.find((x) => x.config === c && !x.error);
+      if (!r) return `  ${c}: no successful run`;
+      const metrics = r.metrics?.names?.length ? r.metrics.names.join(', ') : 'no metrics';
+      return `  ${c}: ${content[c]}; span attributes ${r.sampleSpan?.attributes.length ?? 0}; ${metrics}`;
+    });
+}
+
+function verdictLines(summary) {
+  return summary.verdicts.map((v) => {
+    const verdict = !Number.isFinite(v.ratio)
+      ? 'INCONCLUSIVE (best peer not above the noise)'
+      : v.ratio <= 1 / 3
+        ? 'PASS'
+        : 'FAIL';
+    return (
       `${v.scenario}: llmtel / best peer (${v.bestPeer}) = ${fmt(v.llmtelAdded)} / ${fmt(v.bestPeerAdded)} µs = ` +
-        `${fmt(v.ratio, 2)} (target ≤ 0.33) ${ok ? 'PASS' : 'FAIL'}`,
+      `${fmt(v.ratio, 2)} (target ≤ 0.33) ${verdict}; block-median ratio ${fmt(v.blockRatio, 2)}` +
+      ` (vs ${v.blockBestPeer}); baseline noise ±${fmt(v.noiseUs)} µs`
+    );
+  });
+}
+
+function startupLines(s) {
+  if (!s) return [];
+  if (s.pending) return [`register start-up: PENDING (${s.pending})`];
+  if (s.error) return [`register start-up: ERROR ${s.error}`];
+  const lines = [
+    `register start-up (median of ${s.runs}; "ready" = time until user code runs, "wall" = whole \`node -e\` process):`,
+  ];
+  for (const [name, v] of Object.entries(s.variants)) {
+    const target = name === 'require' ? (v.addedReadyMs <= 150 ? ' (target ≤ 150) PASS' : ' (target ≤ 150) FAIL') : '';
+    lines.push(
+      name === 'baseline'
+        ? `  node -e ''                ready ${fmt(v.readyMs)} ms, wall ${fmt(v.wallMs)} ms`
+        : `  ${name.padEnd(24)} ready ${signed(v.addedReadyMs)} ms${target}, wall ${signed(v.addedWallMs)} ms, ` +
+            `SDK installed: ${v.sdkInstalled}`,
     );
   }
-  if (startupResult) {
-    if (startupResult.pending) lines.push(`register start-up: PENDING (${startupResult.pending})`);
-    else if (startupResult.error) lines.push(`register start-up: ERROR ${startupResult.error}`);
-    else {
-      const ok = startupResult.addedRequireMs <= 150;
-      lines.push(
-        `register start-up (median of ${startupResult.runs}, exporters none): node -e '' ${fmt(startupResult.baselineMs)} ms; ` +
-          `--require +${fmt(startupResult.addedRequireMs)} ms (target ≤ 150) ${ok ? 'PASS' : 'FAIL'}; ` +
-          `--import +${fmt(startupResult.addedImportMs)} ms; tracer provider installed: ${startupResult.tracerProviderInstalled}`,
-      );
+  return lines;
+}
+
+function heapLines(results) {
+  const lines = [];
+  for (const r of results) {
+    if (r.error) {
+      lines.push(`heap (${r.config}): ERROR ${r.error.split('\n')[0]}`);
+      continue;
     }
+    const mb = (b) => (b / 1024 / 1024).toFixed(2);
+    const series = r.samples.map((x) => `${x.calls / 1000}k:${mb(x.heapUsed)}`).join(' ');
+    const growth = r.samples.at(-1).heapUsed - r.samples[1].heapUsed;
+    lines.push(
+      `heap ${r.config.padEnd(6)} heapUsed MB after GC, by calls: ${series}`,
+      `  slope after the first ${plan.heap.every / 1000}k calls: ${fmt(r.bytesPerCall, 2)} bytes/call; ` +
+        `${r.samples[1].calls / 1000}k→${r.calls / 1000}k ${signed(growth / 1024)} KB` +
+        (r.config === 'none' ? '' : `; ${r.spans} spans, ${r.callbackEvents ?? '-'} callback events`),
+    );
   }
-  if (heapResult) {
-    if (heapResult.error) lines.push(`heap (llmtel): ERROR ${heapResult.error.split('\n')[0]}`);
-    else {
-      const mb = (b) => (b / 1024 / 1024).toFixed(2);
-      const series = heapResult.samples.map((s) => `${s.calls / 1000}k:${mb(s.heapUsed)}`).join(' ');
-      const perEvery = heapResult.bytesPerCall * plan.heap.every;
-      const growth = heapResult.samples.at(-1).heapUsed - heapResult.samples[0].heapUsed;
-      // flat: less than 1 byte retained per call on the fitted line (100 KB per 100k calls)
-      const flat = heapResult.bytesPerCall < 1;
-      lines.push(
-        `heap (llmtel, ${heapResult.calls} plain calls, heapUsed MB after GC): ${series}`,
-        `heap slope: ${fmt(heapResult.bytesPerCall, 3)} bytes/call (${fmt(perEvery / 1024)} KB per ${plan.heap.every / 1000}k calls), ` +
-          `first→last ${fmt(growth / 1024)} KB, ${heapResult.spans} spans, ${heapResult.callbackEvents} callback events: ${flat ? 'FLAT' : 'GROWING'}`,
-      );
-    }
+  const [llmtel, none] = ['llmtel', 'none'].map((c) => results.find((r) => r.config === c && !r.error));
+  if (llmtel) {
+    // "flat": what llmtel keeps per call, beyond what the uninstrumented process keeps, would not reach 200 KB
+    // per 100k calls. A leaked span alone is more than 1 KB per call.
+    const extra = llmtel.bytesPerCall - (none?.bytesPerCall ?? 0);
+    lines.push(
+      `heap verdict: llmtel retains ${fmt(extra, 2)} bytes/call more than ${none ? 'none' : 'zero'}: ` +
+        (extra < 2 ? 'FLAT' : 'GROWING'),
+    );
   }
-  return lines.join('\n');
+  return lines;
 }
 
 // ---- main --------------------------------------------------------------------------------------------------------
 
+const loadNow = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+const loadAtStart = loadNow();
 const server = await startServer();
 log(
   `server on 127.0.0.1:${server.port}; ${quick ? 'QUICK ' : ''}${plan.reps} reps × ${plan.scenarios.join('/')} × ` +
-    `${plan.configs.join('/')}; ${cpus().length} cpus, load ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}`,
+    `${plan.configs.join('/')}; ${cpus().length} cpus, load ${loadAtStart}`,
 );
 let runs;
 let startupResult;
-let heapResult;
+const heapResults = [];
 try {
   runs = await overhead(server.port);
   if (!args['no-startup']) {
     log('start-up');
-    startupResult = startup();
+    startupResult = await startup();
   }
   if (!args['no-heap']) {
-    log(`heap: ${plan.heap.calls} llmtel calls`);
-    heapResult = await heap(server.port);
+    for (const config of args['no-heap-baseline'] ? ['llmtel'] : ['llmtel', 'none']) {
+      log(`heap: ${plan.heap.calls} ${config} calls`);
+      heapResults.push({ ...(await heap(server.port, config)), config });
+    }
   }
 } finally {
   server.stop();
 }
 
 const summary = summarize(runs);
-const printed = table(summary, startupResult, heapResult);
+const [warmPlain, timedPlain] = plan.calls.plain;
+const printed = [
+  `llmtel bench ${new Date().toISOString()}: node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ` +
+    `load avg ${loadAtStart} at start → ${loadNow()} at end; openai ${runs.find((r) => r.openaiVersion)?.openaiVersion}`,
+  `${plan.reps} reps per configuration, each in a fresh process, order rotated per rep; per process: ` +
+    `plain ${warmPlain} warm-up + ${timedPlain} timed calls, stream ${plan.calls.stream.join(' + ')} ` +
+    `(${STREAM_CHUNKS}-chunk streams with usage), concurrent ${plan.calls.concurrent.join(' + ')} (${CONCURRENCY} in flight)`,
+  'CPU = process.cpuUsage() user+system per call; added = median(config) − median(none); medians over reps',
+  '',
+  ...overheadTable(summary),
+  '',
+  ...legendLines(runs),
+  '',
+  ...verdictLines(summary),
+  ...startupLines(startupResult),
+  ...heapLines(heapResults),
+].join('\n');
 process.stdout.write(printed + '\n');
 
 const resultsDir = join(benchDir, 'results');
@@ -356,12 +464,13 @@ const out = {
   node: process.version,
   cpus: cpus().length,
   cpuModel: cpus()[0]?.model,
-  loadavgAtEnd: loadavg(),
+  loadavgAtStart: loadAtStart,
+  loadavgAtEnd: loadNow(),
   durationS: (Date.now() - started) / 1000,
   plan,
   summary,
   startup: startupResult,
-  heap: heapResult,
+  heap: heapResults,
   runs,
   table: printed,
 };

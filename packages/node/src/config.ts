@@ -254,7 +254,10 @@ export function resolveConfig(options: LlmtelNodeOptions, env: Env): ResolvedCon
     serviceName: options.serviceName,
     resourceAttributes: options.resourceAttributes ?? {},
     traces: {
-      exporters: typeof traceExporter === 'object' ? [traceExporter] : resolveExporterNames(traceExporter, 'OTEL_TRACES_EXPORTER', env),
+      exporters:
+        typeof traceExporter === 'object'
+          ? [traceExporter]
+          : resolveExporterNames(traceExporter, 'OTEL_TRACES_EXPORTER', env),
       protocol: resolveProtocol(options.tracesProtocol, 'TRACES', tracesEndpoint, env),
       endpoint: options.tracesEndpoint,
       sampler: options.sampler ?? resolveSamplerSpec(env),
@@ -268,7 +271,9 @@ export function resolveConfig(options: LlmtelNodeOptions, env: Env): ResolvedCon
     },
     metrics: {
       exporters:
-        typeof metricExporter === 'object' ? [metricExporter] : resolveExporterNames(metricExporter, 'OTEL_METRICS_EXPORTER', env),
+        typeof metricExporter === 'object'
+          ? [metricExporter]
+          : resolveExporterNames(metricExporter, 'OTEL_METRICS_EXPORTER', env),
       protocol: resolveProtocol(options.metricsProtocol, 'METRICS', metricsEndpoint, env),
       endpoint: options.metricsEndpoint,
       ...resolveMetricTiming(options.metricExportIntervalMillis, env),

@@ -1,6 +1,6 @@
-import { diag } from '@opentelemetry/api';
-import { register } from 'node:module';
-import { sdkSlot } from './start.js';
+import type * as Api from '@opentelemetry/api';
+import { createRequire, register } from 'node:module';
+import { sdkSlot } from './slot.js';
 
 /**
  * Registers import-in-the-middle's loader hook so the instrumentations can patch ES modules, limited to the packages
@@ -18,6 +18,8 @@ export async function registerEsmLoader(): Promise<void> {
     if (hooks.supportsSyncHooks()) hooks.register({ include });
     else register('import-in-the-middle/hook.mjs', import.meta.url, { data: { include } });
   } catch (err) {
+    // The SDK (CJS build) is loaded by now, so this is its @opentelemetry/api copy, not a new one.
+    const { diag } = createRequire(import.meta.url)('@opentelemetry/api') as typeof Api;
     diag.error('llmtel: could not register the ES module loader hook; ES module imports will not be traced', err);
   }
 }

@@ -14,7 +14,7 @@ export function bounded(work: () => Promise<void>, timeoutMillis: number): Promi
     try {
       pending = work();
     } catch (err) {
-      pending = Promise.reject(err as Error);
+      pending = Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
     pending
       .catch((err: unknown) => diag.error('llmtel: telemetry flush failed', err))

@@ -67,7 +67,9 @@ export function resolveTemporalityPreference(env: Env): string {
   if (!found) return 'cumulative';
   const lower = found.value.toLowerCase();
   if (lower === 'cumulative' || lower === 'delta' || lower === 'lowmemory') return lower;
-  diag.warn(`llmtel: ${found.name}=${JSON.stringify(found.value)} is not cumulative, delta or lowmemory; using cumulative`);
+  diag.warn(
+    `llmtel: ${found.name}=${JSON.stringify(found.value)} is not cumulative, delta or lowmemory; using cumulative`,
+  );
   return 'cumulative';
 }
 

@@ -1,7 +1,18 @@
-// The ESM entry point: gives the shared code a `require` rooted here (see local-require.ts).
+// The ESM entry point re-exports the CJS build, so `import` and `require` users (and `register`) share one SDK and
+// one copy of every OpenTelemetry package.
 import { createRequire } from 'node:module';
-import { setLocalRequire } from './local-require.js';
+import type * as Api from './index.js';
 
-setLocalRequire(createRequire(import.meta.url));
+const cjs = createRequire(import.meta.url)('@llmtel/node') as typeof Api;
 
-export * from './index.js';
+export const start: typeof Api.start = cjs.start;
+export const shutdown: typeof Api.shutdown = cjs.shutdown;
+export type {
+  LlmtelNodeOptions,
+  LlmtelNodeHandle,
+  OtlpProtocol,
+  ExporterName,
+  LogLevelName,
+  InstrumentationName,
+  InstrumentationConfigs,
+} from './index.js';

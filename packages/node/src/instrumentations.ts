@@ -1,5 +1,6 @@
 import { diag } from '@opentelemetry/api';
 import type { Instrumentation, InstrumentationModuleDefinition } from '@opentelemetry/instrumentation';
+import type * as OpenAIModule from '@llmtel/instrumentation-openai';
 import type { OpenAIInstrumentationConfig } from '@llmtel/instrumentation-openai';
 import { resolveInstrumentationEnabled, type Env } from './config.js';
 import { getLocalRequire } from './local-require.js';
@@ -19,7 +20,7 @@ function entry<M, C>(packageName: string, create: (exports: M, config: C) => Ins
  * Adding a provider is one line here (plus the package in dependencies).
  */
 export const INSTRUMENTATIONS = {
-  openai: entry<typeof import('@llmtel/instrumentation-openai'), OpenAIInstrumentationConfig>(
+  openai: entry<typeof OpenAIModule, OpenAIInstrumentationConfig>(
     '@llmtel/instrumentation-openai',
     (m, config) => new m.OpenAIInstrumentation(config),
   ),
@@ -38,7 +39,9 @@ export function validateInstrumentationOptions(value: unknown): void {
   if (value === null || typeof value !== 'object') throw new TypeError('llmtel: instrumentations must be an object');
   for (const [name, setting] of Object.entries(value)) {
     if (!(name in INSTRUMENTATIONS)) {
-      throw new RangeError(`llmtel: unknown instrumentation "${name}" (known: ${Object.keys(INSTRUMENTATIONS).join(', ')})`);
+      throw new RangeError(
+        `llmtel: unknown instrumentation "${name}" (known: ${Object.keys(INSTRUMENTATIONS).join(', ')})`,
+      );
     }
     resolveInstrumentationEnabled(name, setting, {});
   }
@@ -54,7 +57,7 @@ function isModuleNotFound(err: unknown, packageName: string): boolean {
   return (
     (e?.code === 'MODULE_NOT_FOUND' || e?.code === 'ERR_MODULE_NOT_FOUND') &&
     typeof e.message === 'string' &&
-    e.message.includes(packageName)
+    e.message.includes(`'${packageName}'`)
   );
 }
 
@@ -74,16 +77,16 @@ export function loadInstrumentations(
     const { packageName, create } = INSTRUMENTATIONS[name] as Entry<unknown, object>;
     const config: Record<string, unknown> = typeof code === 'object' && code !== null ? { ...code } : {};
     if (captureMessageContent !== undefined) config.captureMessageContent ??= captureMessageContent;
-    let exports: unknown;
+    let moduleExports: unknown;
     try {
-      exports = getLocalRequire()(packageName);
+      moduleExports = getLocalRequire()(packageName);
     } catch (err) {
       if (isModuleNotFound(err, packageName)) diag.debug(`llmtel: ${packageName} is not installed; skipping ${name}`);
       else diag.error(`llmtel: could not load ${packageName}; ${name} calls will not be traced`, err);
       continue;
     }
     try {
-      loaded.push({ name, instrumentation: create(exports, config) });
+      loaded.push({ name, instrumentation: create(moduleExports, config) });
     } catch (err) {
       diag.error(`llmtel: could not start the ${name} instrumentation`, err);
     }
@@ -99,8 +102,9 @@ export function esmIncludeList(loaded: readonly LoadedInstrumentation[]): Array<
   const include: Array<string | RegExp> = [];
   for (const { instrumentation } of loaded) {
     const definitions: InstrumentationModuleDefinition[] =
-      (instrumentation as { getModuleDefinitions?: () => InstrumentationModuleDefinition[] }).getModuleDefinitions?.() ??
-      [];
+      (
+        instrumentation as { getModuleDefinitions?: () => InstrumentationModuleDefinition[] }
+      ).getModuleDefinitions?.() ?? [];
     for (const def of definitions) {
       include.push(def.name);
       if (def.files.length > 0) {

@@ -2,7 +2,7 @@ import type { Attributes } from '@opentelemetry/api';
 import type { MetricReader, PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { Sampler, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { SamplerSpec } from './config.js';
-import type { OtlpProtocol } from './types.js';
+import type { LlmtelNodeHandle, OtlpProtocol } from './types.js';
 
 /** Everything `start()` needs, resolved from options and env, before any SDK object exists. */
 export interface ResolvedConfig {
@@ -40,7 +40,7 @@ export interface ResolvedConfig {
 
 /** The process-wide slot (`globalThis[Symbol.for('llmtel.node.sdk')]`) shared by the ESM and CJS copies. */
 export interface SdkSlot {
-  handle?: import('./types.js').LlmtelNodeHandle;
+  handle?: LlmtelNodeHandle;
   /** Modules the enabled instrumentations patch; the ESM loader hook only wraps these. */
   esmInclude?: Array<string | RegExp>;
   /** Set once a start-up failure has been logged, so a second `register` stays quiet. */

@@ -1,15 +1,8 @@
 /**
- * A `require` that resolves from this package's own files, so the instrumentation packages are found among our
- * dependencies whatever the app's layout. The CJS build has its module `require`; the ESM entry points hand in
- * `createRequire(import.meta.url)` (files shared by both builds cannot use `import.meta`).
+ * `require` for loading the instrumentation packages synchronously (they must patch before the app's first import).
+ * Only the CJS build runs this code: the ESM entry points delegate to the CJS build (see index-esm.ts).
  */
-let localRequire: NodeJS.Require | undefined = typeof require === 'function' ? require : undefined;
-
-export function setLocalRequire(value: NodeJS.Require): void {
-  localRequire ??= value;
-}
-
 export function getLocalRequire(): NodeJS.Require {
-  if (localRequire === undefined) throw new Error('llmtel: no module loader available to load instrumentations');
-  return localRequire;
+  if (typeof require !== 'function') throw new Error('llmtel: instrumentations are loaded by the CommonJS build only');
+  return require;
 }

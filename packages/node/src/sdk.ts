@@ -135,7 +135,9 @@ export function buildSdk(config: ResolvedConfig, env: Env): BuiltSdk {
     const processors: SpanProcessor[] = [
       ...t.exporters.map((e) => {
         const exporter = typeof e === 'string' ? createSpanExporter(e, t.protocol, t.endpoint) : e;
-        return e === 'console' ? new SimpleSpanProcessor({ exporter }) : new BatchSpanProcessor({ exporter, ...t.batch });
+        return e === 'console'
+          ? new SimpleSpanProcessor({ exporter })
+          : new BatchSpanProcessor({ exporter, ...t.batch });
       }),
       ...t.extraProcessors,
     ];

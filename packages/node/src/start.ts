@@ -1,21 +1,10 @@
 import { diag, DiagConsoleLogger, DiagLogLevel, metrics, trace } from '@opentelemetry/api';
 import { resolveConfig, resolveLogLevel, type Env } from './config.js';
 import { bounded, installExitHooks } from './exit-hooks.js';
-import type { SdkSlot } from './internal-types.js';
+import { sdkSlot } from './slot.js';
 import { esmIncludeList, loadInstrumentations, validateInstrumentationOptions } from './instrumentations.js';
 import { buildSdk } from './sdk.js';
 import type { LlmtelNodeHandle, LlmtelNodeOptions, LogLevelName } from './types.js';
-
-/**
- * One SDK per process: the ESM and CJS builds of this package are separate module instances (for example with
- * `--require` and `--import` together), so the running SDK lives on a global symbol both can see.
- */
-const SLOT_KEY = Symbol.for('llmtel.node.sdk');
-
-export function sdkSlot(): SdkSlot {
-  const holder = globalThis as unknown as Record<symbol, SdkSlot | undefined>;
-  return (holder[SLOT_KEY] ??= {});
-}
 
 const LOG_LEVELS: Record<LogLevelName, DiagLogLevel> = {
   none: DiagLogLevel.NONE,

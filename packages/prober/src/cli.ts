@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { startNodeSdk } from '@opentelemetry/sdk-node';
 import { Redis } from 'ioredis';
 import { ConfigError } from './config/errors.js';
+import { loadConfigFile } from './config/load.js';
 import { resolveConfigPath, resolveListen, resolveRedisUrl } from './env.js';
 import { consoleLogger } from './logger.js';
 import { Prober } from './prober.js';
@@ -58,6 +59,21 @@ async function main(): Promise<number> {
   }
   const logger = consoleLogger({ debug: args.verbose === true });
 
+  // Validate first: a broken config exits before anything connects or starts exporting.
+  try {
+    loadConfigFile(configPath, env);
+  } catch (err) {
+    process.stderr.write(`llmtel-prober: ${err instanceof ConfigError ? err.message : String(err)}\n`);
+    return 1;
+  }
+
+  // Before the prober: metric instruments bind to the meter provider that is global when they are created.
+  const sdk = startNodeSdk({
+    ...(hasServiceName(env) ? {} : { resourceAttributes: { 'service.name': 'llmtel-prober' } }),
+    // The prober emits no OTel logs; do not start a log pipeline that would only export nothing.
+    logRecordProcessors: [],
+  });
+
   const redis = new Redis(resolveRedisUrl(env), {
     lazyConnect: true,
     // Fail history writes fast while Redis is away instead of queueing them for minutes; the next probe writes again.
@@ -77,16 +93,12 @@ async function main(): Promise<number> {
   try {
     prober = new Prober({ configPath, redis, env, logger });
   } catch (err) {
+    // The file changed between the check above and now.
     process.stderr.write(`llmtel-prober: ${err instanceof ConfigError ? err.message : String(err)}\n`);
     redis.disconnect();
+    await sdk.shutdown().catch(() => {});
     return 1;
   }
-
-  const sdk = startNodeSdk({
-    ...(hasServiceName(env) ? {} : { resourceAttributes: { 'service.name': 'llmtel-prober' } }),
-    // The prober emits no OTel logs; do not start a log pipeline that would only export nothing.
-    logRecordProcessors: [],
-  });
 
   redis.connect().catch(() => {
     // Reported by the 'error' handler; ioredis keeps reconnecting.

@@ -27,4 +27,11 @@ export { createStatusServer, type StatusSource } from './server.js';
 export { ProbeTelemetry, type ProbeTelemetryOptions } from './telemetry.js';
 export { consoleLogger, redactingLogger } from './logger.js';
 export { apiKeyEnvName, classifyHttp, redactUrl } from './utils.js';
-export { resolveConfigPath, resolveListen, resolveRedisUrl, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REDIS_URL } from './env.js';
+export {
+  resolveConfigPath,
+  resolveListen,
+  resolveRedisUrl,
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  DEFAULT_REDIS_URL,
+} from './env.js';

@@ -44,30 +44,38 @@ function attempt(monitor: MonitorConfig, agents: ProbeAgents, deadline: number):
     const isHttps = url.protocol === 'https:';
     const headers: Record<string, string | number> = { 'user-agent': 'llmtel-prober', ...monitor.headers };
     if (monitor.body !== undefined) headers['content-length'] = Buffer.byteLength(monitor.body);
+    let req: ClientRequest;
+    try {
+      const send = isHttps ? httpsRequest : httpRequest;
+      req = send(url, { method: monitor.method, headers, agent: isHttps ? agents.https : agents.http });
+    } catch (error) {
+      // Thrown synchronously for a header value Node refuses; the message names the header, never its value.
+      resolvePromise({ error, reusedSocket: false });
+      return;
+    }
     let settled = false;
-    let req: ClientRequest | undefined;
-    const finish = (result: Attempt) => {
+    const remaining = Math.max(0, deadline - performance.now());
+    const timer = setTimeout(() => {
+      const error = new ProbeTimeoutError(Math.round(remaining));
+      req.destroy(error);
+      finish({ error, reusedSocket: false });
+    }, remaining);
+    function finish(result: Attempt): void {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       resolvePromise(result);
-    };
-    const remaining = Math.max(0, deadline - performance.now());
-    const timer = setTimeout(() => {
-      const error = new ProbeTimeoutError(Math.round(remaining));
-      req?.destroy(error);
-      finish({ error, reusedSocket: false });
-    }, remaining);
-    const send = isHttps ? httpsRequest : httpRequest;
-    req = send(url, { method: monitor.method, headers, agent: isHttps ? agents.https : agents.http });
+    }
     req.on('response', (res: IncomingMessage) => {
       // The probe's latency includes the whole body: for an LLM call the answer is the body.
       res.on('data', () => {});
       res.on('end', () => finish({ httpStatus: res.statusCode ?? 0, reusedSocket: false }));
       res.on('error', (error) => finish({ error, reusedSocket: false }));
-      res.on('aborted', () => finish({ error: Object.assign(new Error('aborted'), { code: 'ECONNRESET' }), reusedSocket: false }));
+      res.on('aborted', () =>
+        finish({ error: Object.assign(new Error('aborted'), { code: 'ECONNRESET' }), reusedSocket: false }),
+      );
     });
-    req.on('error', (error) => finish({ error, reusedSocket: req?.reusedSocket ?? false }));
+    req.on('error', (error) => finish({ error, reusedSocket: req.reusedSocket }));
     req.end(monitor.body);
   });
 }
@@ -83,7 +91,11 @@ export async function runProbe(monitor: MonitorConfig, agents: ProbeAgents, now:
   let outcome = await attempt(monitor, agents, deadline);
   // A pooled connection the server already closed fails with ECONNRESET as soon as it is reused; that says nothing
   // about the endpoint, so retry once on a fresh connection (https://nodejs.org/api/http.html#requestreusedsocket).
-  if (outcome.error !== undefined && outcome.reusedSocket && errorTypeOf(outcome.error) === PROBE_ERROR_TYPES.CONNECTION_RESET) {
+  if (
+    outcome.error !== undefined &&
+    outcome.reusedSocket &&
+    errorTypeOf(outcome.error) === PROBE_ERROR_TYPES.CONNECTION_RESET
+  ) {
     outcome = await attempt(monitor, agents, deadline);
   }
   const latencyMs = Math.round(performance.now() - start);

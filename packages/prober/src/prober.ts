@@ -123,12 +123,14 @@ export class Prober extends EventEmitter<ProberEvents> {
     this.scheduler.start();
   }
 
-  /** Stops scheduling, lets in-flight probes finish (and store their result), then releases connections. */
+  /**
+   * Stops scheduling, lets in-flight probes finish (and store their result), then releases connections. The gauges
+   * keep reporting the last results, so the SDK's final export on shutdown still carries them.
+   */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.watcher?.close();
       await this.scheduler.stop();
-      this.telemetry.close();
       this.agents.destroy();
     })();
     return this.stopping;

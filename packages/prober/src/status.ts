@@ -39,7 +39,15 @@ export function bucketTimeline(
   now: number,
 ): { timeline: TimelinePoint[]; uptime: number | null; medianLatency: number | null } {
   const { from, bucketMs, buckets } = periodRange(period, now);
-  const cells = Array.from({ length: buckets }, () => ({ worst: -1 as number, count: 0, up: 0, latencies: [] as number[] }));
+  const cells = Array.from(
+    { length: buckets },
+    (): { worst: number; count: number; up: number; latencies: number[] } => ({
+      worst: -1,
+      count: 0,
+      up: 0,
+      latencies: [],
+    }),
+  );
   const answered: number[] = [];
   let total = 0;
   let up = 0;
@@ -58,15 +66,13 @@ export function bucketTimeline(
     }
   }
   const round = (v: number | null) => (v === null ? null : Math.round(v));
-  const timeline = cells.map(
-    (c, i): TimelinePoint => ({
-      time: new Date(from + i * bucketMs).toISOString(),
-      status: c.count === 0 ? -1 : (c.worst as TimelinePoint['status']),
-      latency: round(median(c.latencies)),
-      count: c.count,
-      availability: c.count === 0 ? null : c.up / c.count,
-    }),
-  );
+  const timeline = cells.map((c, i): TimelinePoint => ({
+    time: new Date(from + i * bucketMs).toISOString(),
+    status: c.count === 0 ? -1 : (c.worst as TimelinePoint['status']),
+    latency: round(median(c.latencies)),
+    count: c.count,
+    availability: c.count === 0 ? null : c.up / c.count,
+  }));
   return {
     timeline,
     uptime: total === 0 ? null : Math.round((up / total) * 10_000) / 100,

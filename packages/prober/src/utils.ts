@@ -9,7 +9,8 @@ const TRANSIENT_HTTP_STATUSES = new Set([408, 425, 429]);
 
 /** Classifies an answered probe: 2xx within the threshold is green, slow 2xx or a transient status is yellow. */
 export function classifyHttp(httpStatus: number, latencyMs: number, slowThresholdMs: number): ProbeStatus {
-  if (httpStatus >= 200 && httpStatus < 300) return latencyMs > slowThresholdMs ? PROBE_STATUS.YELLOW : PROBE_STATUS.GREEN;
+  if (httpStatus >= 200 && httpStatus < 300)
+    return latencyMs > slowThresholdMs ? PROBE_STATUS.YELLOW : PROBE_STATUS.GREEN;
   return TRANSIENT_HTTP_STATUSES.has(httpStatus) ? PROBE_STATUS.YELLOW : PROBE_STATUS.RED;
 }
 

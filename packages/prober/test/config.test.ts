@@ -86,7 +86,10 @@ monitors:
     assert.ok(lines.includes('openai/chat (monitors[0]) | method'), lines.join('\n'));
     assert.ok(lines.includes('openai/embeddings (monitors[1]) | url'), lines.join('\n'));
     assert.ok(lines.includes('openai/chat (monitors[2]) | service'), lines.join('\n'));
-    assert.match(err.message, /monitor openai\/chat \(monitors\[0\]\): method: "FETCH" is not one of GET, POST, PUT, DELETE, PATCH/);
+    assert.match(
+      err.message,
+      /monitor openai\/chat \(monitors\[0\]\): method: "FETCH" is not one of GET, POST, PUT, DELETE, PATCH/,
+    );
     assert.match(err.message, /monitor openai\/embeddings \(monitors\[1\]\): url: is required/);
     assert.match(err.message, /interval: "soon" is not a duration/);
     assert.match(err.message, /provider \+ service must be unique/);
@@ -167,7 +170,10 @@ monitors:
 
   it('refuses {{API_KEY}} without any key, naming the variable to set', () => {
     const err = loadError(BASE.replace('method: POST', 'headers: { Authorization: "Bearer {{API_KEY}}" }'));
-    assert.match(err.message, /openai\/chat \(monitors\[0\]\): api_key: \{\{API_KEY\}\} is used in headers but no key is set \(api_key or MONITOR_OPENAI_CHAT_API_KEY\)/);
+    assert.match(
+      err.message,
+      /openai\/chat \(monitors\[0\]\): api_key: \{\{API_KEY\}\} is used in headers but no key is set \(api_key or MONITOR_OPENAI_CHAT_API_KEY\)/,
+    );
   });
 });
 
@@ -184,7 +190,10 @@ describe('!include', () => {
 
   it('refuses absolute paths', () => {
     const err = loadError(withBody('"!include /etc/passwd"'));
-    assert.match(err.message, /openai\/chat \(monitors\[0\]\): body: refused to include "\/etc\/passwd": absolute paths are not allowed/);
+    assert.match(
+      err.message,
+      /openai\/chat \(monitors\[0\]\): body: refused to include "\/etc\/passwd": absolute paths are not allowed/,
+    );
   });
 
   it('refuses ".." traversal, even when it would land back in data/', () => {
@@ -198,7 +207,10 @@ describe('!include', () => {
     const d = setup(withBody('"!include data/link.json"'));
     writeFileSync(join(d.dir, 'outside.json'), '{"secret":true}');
     symlinkSync(join(d.dir, 'outside.json'), join(d.dir, 'data', 'link.json'));
-    assert.throws(() => loadConfigFile(d.configPath, {}), /refused to include "data\/link\.json": it resolves outside data\//);
+    assert.throws(
+      () => loadConfigFile(d.configPath, {}),
+      /refused to include "data\/link\.json": it resolves outside data\//,
+    );
     assert.match(loadError(withBody('"!include outside.json"')).message, /only files under data\//);
   });
 

@@ -173,7 +173,10 @@ monitors:
 
   it('filters by provider and service', async () => {
     const body = await status('?provider=anthropic');
-    assert.deepEqual(body.data.map((d) => d.service), ['messages']);
+    assert.deepEqual(
+      body.data.map((d) => d.service),
+      ['messages'],
+    );
     assert.equal(body.meta.period, '24h', '24h is the default period');
     assert.deepEqual(body.data[0]!.current_status, {
       status: 0,
@@ -191,7 +194,11 @@ monitors:
     const chat7 = week.data[0]!.timeline;
     assert.equal(chat7.length, 84);
     assert.equal(chat7[83]!.time, '2025-03-10T12:00:00.000Z');
-    assert.equal(chat7.reduce((n, p) => n + p.count, 0), 25 * 12 - 12, 'the 25th hour is inside 7 days');
+    assert.equal(
+      chat7.reduce((n, p) => n + p.count, 0),
+      25 * 12 - 12,
+      'the 25th hour is inside 7 days',
+    );
     assert.equal(at(chat7, '2025-03-10T10:00:00.000Z').status, 0);
     assert.equal(chat7[0]!.status, -1);
 

@@ -71,7 +71,10 @@ describe('hot reload', () => {
         rounds.slice(0, added.afterRound).every((r) => r.monitors === 1),
         'rounds before the reload ran the old config',
       );
-      assert.ok(rounds.slice(added.afterRound).every((r) => r.monitors === 2), 'every later round runs both monitors');
+      assert.ok(
+        rounds.slice(added.afterRound).every((r) => r.monitors === 2),
+        'every later round runs both monitors',
+      );
 
       // 2. An invalid change is logged once and kept out; probing goes on with the running config.
       dir.writeConfig(configText(endpoints.url, { withB: true, bMethod: 'FETCH' }));
@@ -84,7 +87,10 @@ describe('hot reload', () => {
       const bHits = endpoints.hits('/b').length;
       await waitFor(() => rounds.length >= roundsAtReject + 3, 'three more rounds');
       await waitFor(() => endpoints.hits('/b').length > bHits, 'b still probed');
-      assert.ok(endpoints.hits('/b').every((r) => r.method === 'POST'), 'b keeps its valid method');
+      assert.ok(
+        endpoints.hits('/b').every((r) => r.method === 'POST'),
+        'b keeps its valid method',
+      );
       assert.equal(prober.config.monitors.length, 2);
       const rejections = logger.lines.filter((l) => l.message.includes('config reload rejected'));
       assert.equal(rejections.length, 1, 'the same broken file is reported once, not every round');

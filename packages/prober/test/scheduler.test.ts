@@ -19,7 +19,15 @@ function monitors(n: number): MonitorConfig[] {
 }
 
 function config(over: Partial<ProberConfig> = {}): ProberConfig {
-  return { intervalMs: 100, timeoutMs: 50, slowThresholdMs: 10, concurrency: 8, jitterMs: 0, monitors: monitors(1), ...over };
+  return {
+    intervalMs: 100,
+    timeoutMs: 50,
+    slowThresholdMs: 10,
+    concurrency: 8,
+    jitterMs: 0,
+    monitors: monitors(1),
+    ...over,
+  };
 }
 
 /** A probe function whose calls stay pending until the test settles them. */

@@ -72,7 +72,8 @@ monitors:
       // Someone pastes the key into the wrong field: the rejection message would echo it.
       dir.writeConfig(config(`"${ENV_KEY}"`));
       await waitFor(() => reloads.length >= 1, 'the rejected reload');
-      api = (await (await fetch(`${base}/api/status?period=24h`)).text()) + (await (await fetch(`${base}/health`)).text());
+      api =
+        (await (await fetch(`${base}/api/status?period=24h`)).text()) + (await (await fetch(`${base}/health`)).text());
     } finally {
       await prober.stop();
       await new Promise((resolve) => server.close(resolve));
@@ -82,17 +83,24 @@ monitors:
     assert.equal(seen.headers.authorization, `Bearer ${ENV_KEY}`, 'the env key is sent');
     assert.equal(JSON.parse(seen.body).metadata.key, ENV_KEY, 'and substituted into the included body');
     assert.ok(!JSON.stringify(endpoints.requests).includes(FILE_KEY), 'the file key lost to the env key');
-    assert.ok(results.some((r) => r.service === 'down' && r.status === 0), 'a failing monitor was logged too');
+    assert.ok(
+      results.some((r) => r.service === 'down' && r.status === 0),
+      'a failing monitor was logged too',
+    );
 
     assert.equal(reloads[0]!.ok, false);
     const logText = logger.text();
     assert.match(logText, /config reload rejected/);
     assert.match(logText, /method: "\[REDACTED\]" is not one of/);
     const spanText = JSON.stringify(
-      otel.spans.getFinishedSpans().map((s) => ({ name: s.name, attributes: s.attributes, status: s.status, events: s.events })),
+      otel.spans
+        .getFinishedSpans()
+        .map((s) => ({ name: s.name, attributes: s.attributes, status: s.status, events: s.events })),
     );
     assert.match(spanText, /api-key=REDACTED/);
-    const redisText = JSON.stringify(await redis.keys('*')) + JSON.stringify(await redis.zrange('llmtel:prober:{openai:chat}:history', 0, -1));
+    const redisText =
+      JSON.stringify(await redis.keys('*')) +
+      JSON.stringify(await redis.zrange('llmtel:prober:{openai:chat}:history', 0, -1));
     for (const [where, text] of [
       ['logs', logText],
       ['spans', spanText],

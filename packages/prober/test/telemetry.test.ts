@@ -65,26 +65,20 @@ monitors:
       new Map(dataPoints(rm, name).map((p) => [p.attributes['llmtel.probe.service'] as string, p]));
 
     const status = byService(METRIC_LLMTEL_PROBE_STATUS);
-    assert.deepEqual(
-      [...status.entries()].map(([s, p]) => [s, p.value]).sort(),
-      [
-        ['broken', 0],
-        ['chat', 1],
-        ['limited', 2],
-      ],
-    );
+    assert.deepEqual([...status.entries()].map(([s, p]) => [s, p.value]).sort(), [
+      ['broken', 0],
+      ['chat', 1],
+      ['limited', 2],
+    ]);
     assert.equal(status.get('chat')!.attributes['llmtel.probe.provider'], 'openai');
     assert.equal(descriptor(rm, METRIC_LLMTEL_PROBE_STATUS)!.unit, '{status}');
 
     const up = byService(METRIC_LLMTEL_PROBE_UP);
-    assert.deepEqual(
-      [...up.entries()].map(([s, p]) => [s, p.value]).sort(),
-      [
-        ['broken', 0],
-        ['chat', 1],
-        ['limited', 1],
-      ],
-    );
+    assert.deepEqual([...up.entries()].map(([s, p]) => [s, p.value]).sort(), [
+      ['broken', 0],
+      ['chat', 1],
+      ['limited', 1],
+    ]);
 
     assert.equal(descriptor(rm, METRIC_LLMTEL_PROBE_DURATION)!.unit, 's');
     const durations = dataPoints(rm, METRIC_LLMTEL_PROBE_DURATION);

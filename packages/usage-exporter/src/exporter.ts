@@ -92,6 +92,11 @@ export class UsageExporter {
     return { host: a.address, port: a.port, url: `http://${urlHost}:${a.port}` };
   }
 
+  /** Requests being handled right now. */
+  get inflightRequests(): number {
+    return this.inflight;
+  }
+
   /**
    * Stops accepting connections, lets in-flight batches finish (up to `shutdownTimeoutMs`), then closes the
    * remaining connections and the Redis client it created. Safe to call more than once.

@@ -52,7 +52,9 @@ export class BudgetExceededError extends Error {
     const limit = (kind === 'tokens' ? check.tokensLimit : check.costLimitUsd) ?? 0;
     const used = kind === 'tokens' ? check.tokensUsed : check.costUsedUsd;
     const unit = kind === 'tokens' ? ' tokens' : ' USD';
-    super(`LLM budget exceeded for user ${JSON.stringify(check.userId)}: ${kind} limit ${limit}${unit}, used ${used}${unit}`);
+    super(
+      `LLM budget exceeded for user ${JSON.stringify(check.userId)}: ${kind} limit ${limit}${unit}, used ${used}${unit}`,
+    );
     (this as unknown as Record<symbol, boolean>)[EXCEEDED_BRAND] = true;
     this.user = check.userId;
     this.kind = kind;
@@ -139,8 +141,9 @@ type ReserveFn = (key: string, ...argv: (string | number)[]) => Promise<(string 
 
 // Shared by the ES module and CommonJS copies of the package, so a reservation made through one is seen by the other.
 const STORAGE_KEY = Symbol.for('llmtel.usage.activeReservation');
-const currentReservation: AsyncLocalStorage<BudgetReservation> = ((globalThis as Record<symbol, unknown>)[STORAGE_KEY] ??=
-  new AsyncLocalStorage<BudgetReservation>()) as AsyncLocalStorage<BudgetReservation>;
+const currentReservation: AsyncLocalStorage<BudgetReservation> = ((globalThis as Record<symbol, unknown>)[
+  STORAGE_KEY
+] ??= new AsyncLocalStorage<BudgetReservation>()) as AsyncLocalStorage<BudgetReservation>;
 
 /** The reservation of the {@link BudgetGuard.run} call the caller is inside, if any. */
 export function activeReservation(): BudgetReservation | undefined {

@@ -16,6 +16,15 @@ import { usageRecordFromLlmEvent } from './span.js';
 import { type UsageStore } from './store.js';
 import { type UsageRecord } from './types.js';
 
+/** A handler of this package: always async, so callers can await the write. */
+export interface UsageCallbackHandler extends LlmCallbackHandler {
+  readonly name: string;
+  /** Records a billable call; resolves once it is applied (or found to be a duplicate). */
+  onLlmEnd(event: LlmEndEvent): Promise<void>;
+  /** Records a failed call as an error request, with whatever usage it reported before failing. */
+  onLlmError(event: LlmErrorEvent): Promise<void>;
+}
+
 /** Options of {@link createDetailedTokenCallback}. */
 export interface DetailedTokenCallbackOptions {
   /** Count every call for this user, whatever the call's attribution says. Default: the call's `user.id`. */
@@ -40,7 +49,7 @@ export function createTokenCallback(
   store: UsageStore,
   userId?: string,
   cycleStartDate?: Date | string,
-): LlmCallbackHandler {
+): UsageCallbackHandler {
   return new StoreCallback('llmtel-usage-tokens', store, { userId, cycleStartDate, estimate: false });
 }
 
@@ -51,7 +60,7 @@ export function createTokenCallback(
 export function createDetailedTokenCallback(
   store: UsageStore,
   options: DetailedTokenCallbackOptions = {},
-): LlmCallbackHandler {
+): UsageCallbackHandler {
   return new StoreCallback('llmtel-usage-detailed', store, { estimate: true, ...options });
 }
 
@@ -66,7 +75,7 @@ export function createCompositeCallback(
   return new CompositeCallbackHandler(handlers, options);
 }
 
-class StoreCallback implements LlmCallbackHandler {
+class StoreCallback implements UsageCallbackHandler {
   readonly name: string;
   private readonly store: UsageStore;
   private readonly options: DetailedTokenCallbackOptions;

@@ -79,7 +79,8 @@ export function toCycleStartDate(value: Date | string): string {
     }
     return value;
   }
-  if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw new TypeError('cycle start date is not a valid Date');
+  if (!(value instanceof Date) || Number.isNaN(value.getTime()))
+    throw new TypeError('cycle start date is not a valid Date');
   return value.toISOString().slice(0, 10);
 }
 

@@ -1,5 +1,10 @@
 export { UsageStore } from './store.js';
-export { usageRecordFromSpan, usageRecordFromLlmEvent, type UsageSpan, type UsageRecordFromSpanOptions } from './span.js';
+export {
+  usageRecordFromSpan,
+  usageRecordFromLlmEvent,
+  type UsageSpan,
+  type UsageRecordFromSpanOptions,
+} from './span.js';
 export {
   BudgetGuard,
   BudgetReservation,
@@ -12,6 +17,7 @@ export {
   createDetailedTokenCallback,
   createCompositeCallback,
   type DetailedTokenCallbackOptions,
+  type UsageCallbackHandler,
 } from './callbacks.js';
 export type {
   UsageRecord,

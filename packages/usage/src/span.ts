@@ -75,7 +75,10 @@ function isErrorStatus(code: number | string | undefined): boolean {
  * `llmtel.usage.billable=true` count, plus, with `countNonBillable`, spans of other SDKs that carry
  * `gen_ai.usage.*` and no billable flag. The record id is `${traceId}-${spanId}` (lower-case hex).
  */
-export function usageRecordFromSpan(span: UsageSpan, options: UsageRecordFromSpanOptions = {}): UsageRecord | undefined {
+export function usageRecordFromSpan(
+  span: UsageSpan,
+  options: UsageRecordFromSpanOptions = {},
+): UsageRecord | undefined {
   const a = span.attributes;
   const billable = a[ATTR_LLMTEL_USAGE_BILLABLE];
   if (!isTrue(billable)) {
@@ -85,8 +88,7 @@ export function usageRecordFromSpan(span: UsageSpan, options: UsageRecordFromSpa
   const traceId = toHex(span.traceId);
   const spanId = toHex(span.spanId);
   if (!traceId || !spanId) return undefined;
-  const error =
-    stringAttr(a, ATTR_ERROR_TYPE) ?? (isErrorStatus(span.statusCode) ? ERROR_TYPE_VALUE_OTHER : undefined);
+  const error = stringAttr(a, ATTR_ERROR_TYPE) ?? (isErrorStatus(span.statusCode) ? ERROR_TYPE_VALUE_OTHER : undefined);
   const timestamp = Number.isFinite(span.endTimeMs) ? (span.endTimeMs as number) : span.startTimeMs;
   return {
     id: `${traceId}-${spanId}`,

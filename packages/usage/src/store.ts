@@ -292,7 +292,8 @@ export class UsageStore {
 
   /**
    * Sets the date a user's billing cycles start from: from then on their cycles start on that day of each month
-   * (clamped to short months) instead of the store's `cycleStartDay`. Takes effect for records applied afterwards.
+   * (clamped to short months) instead of the store's `cycleStartDay`. Takes effect for records applied afterwards;
+   * cycles counted before keep their old boundaries (query them with explicit `from`/`to`, from the day buckets).
    *
    * @param date a Date (its UTC day) or `YYYY-MM-DD`.
    */
@@ -387,8 +388,8 @@ export class UsageStore {
     if (raw.tokens !== undefined) multi.hset(key, CONFIG_FIELDS.limitTokens, raw.tokens);
     if (raw.costMicros !== undefined) multi.hset(key, CONFIG_FIELDS.limitCost, raw.costMicros);
     const replies = await multi.exec();
-    const failed = replies?.find(([err]) => err);
-    if (failed) throw failed[0];
+    const failed = replies?.find(([err]) => err)?.[0];
+    if (failed) throw failed;
   }
 
   private async mapConcurrent<T, R>(items: readonly T[], fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
@@ -430,4 +431,3 @@ function report(user: string, from: number, to: number, totals: Counters, groups
     groups: groupsToReport(groups),
   };
 }
-

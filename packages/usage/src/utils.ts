@@ -3,7 +3,8 @@ import { type UsageTotals } from './types.js';
 
 /** A non-negative integer token count from a number, bigint or integer string; anything else counts 0. */
 export function toTokenCount(value: unknown): number {
-  const n = typeof value === 'number' ? value : typeof value === 'bigint' || typeof value === 'string' ? Number(value) : NaN;
+  const n =
+    typeof value === 'number' ? value : typeof value === 'bigint' || typeof value === 'string' ? Number(value) : NaN;
   return Number.isFinite(n) && n > 0 ? Math.floor(n) : 0;
 }
 

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import {
   BudgetExceededError,
   BudgetGuard,
@@ -15,7 +15,13 @@ import {
 import { freePort, RedisNode } from './helpers/redis.ts';
 import { prng } from './helpers/records.ts';
 
-function record(id: string, userId: string, inputTokens: number, outputTokens: number, costMicros?: number): UsageRecord {
+function record(
+  id: string,
+  userId: string,
+  inputTokens: number,
+  outputTokens: number,
+  costMicros?: number,
+): UsageRecord {
   return {
     id,
     userId,
@@ -57,7 +63,11 @@ class FakeProvider {
       const tokens = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('tokens'));
       void this.observe(user).then(() => {
         res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ usage: { prompt_tokens: Math.ceil(tokens * 0.6), completion_tokens: Math.floor(tokens * 0.4) } }));
+        res.end(
+          JSON.stringify({
+            usage: { prompt_tokens: Math.ceil(tokens * 0.6), completion_tokens: Math.floor(tokens * 0.4) },
+          }),
+        );
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
@@ -68,11 +78,7 @@ class FakeProvider {
   private async observe(user: string): Promise<void> {
     const base = `${this.prefix}:{u:${user}}`;
     const month = new Date().toISOString().slice(0, 7).replace('-', '');
-    const replies = await this.redis
-      .multi()
-      .hmget(`${base}:c:${month}01`, 'in', 'out')
-      .hgetall(`${base}:resv`)
-      .exec();
+    const replies = await this.redis.multi().hmget(`${base}:c:${month}01`, 'in', 'out').hgetall(`${base}:resv`).exec();
     const [inTok, outTok] = replies![0]![1] as (string | null)[];
     const held = Object.values(replies![1]![1] as Record<string, string>).reduce(
       (sum, v) => sum + Number(v.split(' ')[1]),
@@ -90,7 +96,7 @@ describe('BudgetGuard', () => {
   let node: RedisNode;
   const clients: Redis[] = [];
 
-  function client(options: ConstructorParameters<typeof Redis>[2] = {}): Redis {
+  function client(options: RedisOptions = {}): Redis {
     const c = new Redis(node.port, node.host, options);
     c.on('error', () => undefined);
     clients.push(c);
@@ -132,7 +138,9 @@ describe('BudgetGuard', () => {
         const actual = Math.floor(estimate * (0.5 + rand() * 0.5));
         const res = await fetch(`${url}?user=alice&tokens=${actual}`, { method: 'POST' });
         const body = (await res.json()) as { usage: { prompt_tokens: number; completion_tokens: number } };
-        await reservation.commit(record(`r${round}-${i}`, 'alice', body.usage.prompt_tokens, body.usage.completion_tokens));
+        await reservation.commit(
+          record(`r${round}-${i}`, 'alice', body.usage.prompt_tokens, body.usage.completion_tokens),
+        );
       } catch (err) {
         await reservation.release();
         throw err;
@@ -146,6 +154,7 @@ describe('BudgetGuard', () => {
 
     assert.ok(admitted > 0 && rejections.length > 0, `admitted ${admitted}, rejected ${rejections.length}`);
     assert.equal(provider.requests, admitted, 'only admitted calls reached the provider');
+    assert.ok(provider.maxCommitted > limit * 0.8, `the budget was really contended (${provider.maxCommitted})`);
     assert.ok(provider.maxCommitted <= limit, `used + held peaked at ${provider.maxCommitted} > ${limit}`);
     const usage = await store.getUsage({ userId: 'alice' });
     assert.equal(usage.totals.requests, admitted);
@@ -180,7 +189,10 @@ describe('BudgetGuard', () => {
       return true;
     });
     (await guard.reserve({ userId: 'bob', costUsd: 0.6 })).release().catch(() => undefined);
-    await assert.rejects(guard.reserve({ userId: 'vip', tenantId: 'acme', tokens: 1500, costUsd: 0.6 }), BudgetExceededError);
+    await assert.rejects(
+      guard.reserve({ userId: 'vip', tenantId: 'acme', tokens: 1500, costUsd: 0.6 }),
+      BudgetExceededError,
+    );
     const vip = await guard.reserve({ userId: 'vip', tenantId: 'acme', tokens: 1500, costUsd: 0.4 });
     await vip.commit(record('vip-1', 'vip', 1000, 400, 450_000));
     await assert.rejects(guard.reserve({ userId: 'vip', tenantId: 'acme', costUsd: 0.06 }), BudgetExceededError);
@@ -240,17 +252,23 @@ describe('BudgetGuard', () => {
     // Warm the limits cache and the script cache, then stall the server for every client.
     await (await open.reserve({ userId: 'erin', tokens: 1 })).release();
     await (await closed.reserve({ userId: 'erin', tokens: 1 })).release();
-    await client().call('CLIENT', 'PAUSE', '1500', 'ALL');
+    // Redis blocks every client (CLIENT UNPAUSE included) during the pause, so keep it short; the checks below take
+    // two 50 ms waits.
+    await client().call('CLIENT', 'PAUSE', '400', 'ALL');
 
     const r = await open.reserve({ userId: 'erin', tokens: 1_000_000 });
     assert.equal(r.active, false, 'fail-open lets the call through without a hold');
     await assert.rejects(closed.reserve({ userId: 'erin', tokens: 1 }), BudgetUnavailableError);
+    await slow.ping(); // returns once the pause is over
 
     const down = new Redis(await freePort(), '127.0.0.1', { retryStrategy: () => 1000, lazyConnect: true });
     down.on('error', () => undefined);
     clients.push(down);
     const downStore = new UsageStore(down);
-    await assert.rejects(new BudgetGuard(downStore, { failOpen: false }).reserve({ userId: 'x' }), BudgetUnavailableError);
+    await assert.rejects(
+      new BudgetGuard(downStore, { failOpen: false }).reserve({ userId: 'x' }),
+      BudgetUnavailableError,
+    );
     assert.equal((await new BudgetGuard(downStore).reserve({ userId: 'x' })).active, false);
   });
 

@@ -39,7 +39,10 @@ describe('Redis Cluster (3 masters)', () => {
     // The users' keys really are spread over all three masters.
     const sizes = await Promise.all(clusterClient.nodes('master').map((n) => n.dbsize()));
     assert.equal(sizes.length, 3);
-    assert.ok(sizes.every((n) => n > 0), `keys on every master: ${sizes.join(', ')}`);
+    assert.ok(
+      sizes.every((n) => n > 0),
+      `keys on every master: ${sizes.join(', ')}`,
+    );
 
     const from = new Date(Math.floor(Math.min(...records.map((r) => r.timestamp)) / DAY_MS) * DAY_MS);
     const to = new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS + DAY_MS);

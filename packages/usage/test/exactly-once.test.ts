@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { createTokenCallback, UsageStore, type UsageRecord } from '@llmtel/usage';
-import { type LlmCallbackHandler, type LlmEndEvent, type LlmErrorEvent } from '@llmtel/core';
+import { type LlmEndEvent, type LlmErrorEvent } from '@llmtel/core';
 import { RedisNode } from './helpers/redis.ts';
 import { exactTotals, generateRecords, groupRecords, isoDay, shuffled, sumRecords } from './helpers/records.ts';
 
@@ -64,14 +64,14 @@ describe('exactly once', () => {
     const writerA = new UsageStore(client(), { keyPrefix, maxBatchSize: 128 });
     const writerB = new UsageStore(client(), { keyPrefix });
     const inProcess = new UsageStore(client(), { keyPrefix });
-    const handler: LlmCallbackHandler = createTokenCallback(inProcess);
+    const handler = createTokenCallback(inProcess);
 
     const [a1, b1] = await Promise.all([
       writerA.recordBatch(records),
       writerB.recordBatch(shuffled(records, 7)),
       Promise.all(
         shuffled(records, 9).map((r) =>
-          r.error ? handler.onLlmError!(errorEventFor(r)) : handler.onLlmEnd!(endEventFor(r)),
+          r.error ? handler.onLlmError(errorEventFor(r)) : handler.onLlmEnd(endEventFor(r)),
         ),
       ),
     ]);

@@ -10,7 +10,11 @@ const DAY_MS = 86_400_000;
 const MAX_ATTEMPTS = 400;
 
 /** Sends a batch until Redis acknowledges it, like the exporter's retrying sender. */
-async function sendWithRetry(store: UsageStore, batch: UsageRecord[], stats: { retries: number }): Promise<RecordBatchResult> {
+async function sendWithRetry(
+  store: UsageStore,
+  batch: UsageRecord[],
+  stats: { retries: number },
+): Promise<RecordBatchResult> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await store.recordBatch(batch);

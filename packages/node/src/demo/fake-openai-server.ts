@@ -118,21 +118,30 @@ interface State {
   chunkDelayMs: number;
 }
 
-function usageFor(
-  state: State,
-  promptKey: string,
-  promptTokens: number,
-): { promptTokens: number; cachedTokens: number } {
-  const seen = state.seenPrompts.has(promptKey);
-  state.seenPrompts.add(promptKey);
-  const cachedTokens = seen && promptTokens >= 1024 ? Math.floor(promptTokens / 128) * 128 : 0;
+/**
+ * Prompt caching as OpenAI reports it: the longest prefix shared with an earlier prompt counts as cached once it
+ * reaches 1024 tokens, in steps of 128 tokens.
+ */
+function usageFor(state: State, prompt: string, promptTokens: number): { promptTokens: number; cachedTokens: number } {
+  let shared = 0;
+  for (const seen of state.seenPrompts) {
+    let i = 0;
+    const max = Math.min(seen.length, prompt.length);
+    while (i < max && seen.charCodeAt(i) === prompt.charCodeAt(i)) i++;
+    shared = Math.max(shared, i);
+  }
+  state.seenPrompts.add(prompt);
+  const sharedTokens = Math.min(tokensOf(prompt.slice(0, shared)), promptTokens);
+  const cachedTokens = sharedTokens >= 1024 ? Math.floor(sharedTokens / 128) * 128 : 0;
   return { promptTokens, cachedTokens };
 }
 
 function answerFor(prompt: string, maxTokens: unknown): { parts: string[]; finishReason: 'stop' | 'length' } {
   const all = pieces(ANSWERS[hash(prompt) % ANSWERS.length] ?? '');
   const limit = typeof maxTokens === 'number' && maxTokens > 0 ? maxTokens : Infinity;
-  return all.length > limit ? { parts: all.slice(0, limit), finishReason: 'length' } : { parts: all, finishReason: 'stop' };
+  return all.length > limit
+    ? { parts: all.slice(0, limit), finishReason: 'length' }
+    : { parts: all, finishReason: 'stop' };
 }
 
 function chatUsage(promptTokens: number, cachedTokens: number, completionTokens: number): Record<string, unknown> {
@@ -229,14 +238,17 @@ async function chatCompletions(state: State, body: any, res: ServerResponse, req
       ...extra,
     })}\n\n`;
   for (let index = 0; index < n; index++) {
-    res.write(chunk([{ index, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }]));
+    res.write(
+      chunk([{ index, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }]),
+    );
   }
   const longest = Math.max(...choices.map((c) => c.parts.length));
   for (let i = 0; i < longest; i++) {
     await delay(state.chunkDelayMs);
     choices.forEach((c, index) => {
       const part = c.parts[i];
-      if (part !== undefined) res.write(chunk([{ index, delta: { content: part }, logprobs: null, finish_reason: null }]));
+      if (part !== undefined)
+        res.write(chunk([{ index, delta: { content: part }, logprobs: null, finish_reason: null }]));
     });
   }
   choices.forEach((c, index) => {
@@ -250,10 +262,18 @@ function embeddings(body: any, res: ServerResponse, requestId: string): void {
   const model = knownModel(body.model, 'embeddings');
   const inputs: unknown[] = Array.isArray(body.input) ? body.input : [body.input];
   if (inputs.length === 0 || inputs.some((i) => typeof i !== 'string' || i === '')) {
-    throw new ApiError(400, 'invalid_request_error', null, "'input' must be a non-empty string or array of strings", 'input');
+    throw new ApiError(
+      400,
+      'invalid_request_error',
+      null,
+      "'input' must be a non-empty string or array of strings",
+      'input',
+    );
   }
   const dimensions =
-    typeof body.dimensions === 'number' && body.dimensions > 0 ? body.dimensions : (EMBEDDING_DIMENSIONS[model] ?? 1536);
+    typeof body.dimensions === 'number' && body.dimensions > 0
+      ? body.dimensions
+      : (EMBEDDING_DIMENSIONS[model] ?? 1536);
   const base64 = body.encoding_format === 'base64';
   const data = (inputs as string[]).map((text, index) => {
     // A deterministic unit vector per input text.
@@ -293,7 +313,11 @@ async function responses(state: State, body: any, res: ServerResponse, requestId
   const input = responseInputText(body.input);
   if (input === '') throw new ApiError(400, 'invalid_request_error', null, "'input' must not be empty", 'input');
   const instructions = typeof body.instructions === 'string' ? body.instructions : null;
-  const { promptTokens, cachedTokens } = usageFor(state, `${instructions ?? ''}\n${input}`, tokensOf(`${instructions ?? ''}${input}`) + 7);
+  const { promptTokens, cachedTokens } = usageFor(
+    state,
+    `${instructions ?? ''}\n${input}`,
+    tokensOf(`${instructions ?? ''}${input}`) + 7,
+  );
   const answer = answerFor(input, body.max_output_tokens);
   const text = answer.parts.join('');
   const id = `resp_llmtel${requestId.slice(4)}`;
@@ -396,7 +420,8 @@ export async function startFakeOpenAIServer(options: FakeOpenAIServerOptions = {
       if (!req.headers.authorization?.startsWith('Bearer ')) {
         throw new ApiError(401, 'invalid_request_error', 'invalid_api_key', 'You did not provide an API key.');
       }
-      if (req.method !== 'POST') throw new ApiError(405, 'invalid_request_error', null, `${req.method} is not supported`);
+      if (req.method !== 'POST')
+        throw new ApiError(405, 'invalid_request_error', null, `${req.method} is not supported`);
       const body = await readJson(req);
       if (body === null || typeof body !== 'object') {
         throw new ApiError(400, 'invalid_request_error', null, 'The request body must be a JSON object.');
@@ -411,7 +436,12 @@ export async function startFakeOpenAIServer(options: FakeOpenAIServerOptions = {
         res.destroy();
         return;
       }
-      writeJson(res, e.status, { error: { message: e.message, type: e.type, param: e.param, code: e.code } }, requestId);
+      writeJson(
+        res,
+        e.status,
+        { error: { message: e.message, type: e.type, param: e.param, code: e.code } },
+        requestId,
+      );
     }
   }
 

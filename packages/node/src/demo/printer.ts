@@ -112,7 +112,8 @@ const fmtMs = (nanos: bigint): string => `${(Number(nanos) / 1e6).toFixed(0)} ms
 
 export function formatUsd(usd: number): string {
   if (usd === 0) return '$0';
-  return usd >= 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toPrecision(3)}`;
+  // Three significant digits in plain notation: $0.000306, $0.000000440.
+  return usd >= 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2 - Math.floor(Math.log10(usd)))}`;
 }
 
 function llmDetails(span: DemoSpan): string {
@@ -126,7 +127,7 @@ function llmDetails(span: DemoSpan): string {
   if (input !== undefined || output !== undefined) {
     let tokens = `tokens in ${fmtInt(input ?? 0)}`;
     if (cached) tokens += ` (cached ${fmtInt(cached)})`;
-    tokens += ` / out ${fmtInt(output ?? 0)}`;
+    if (output !== undefined) tokens += ` / out ${fmtInt(output)}`;
     if (a['llmtel.usage.estimated'] === true) tokens += ' (estimated)';
     parts.push(tokens);
   }
@@ -157,7 +158,8 @@ export function renderTraceTree(spans: DemoSpan[]): string {
       roots.push(span);
     }
   }
-  const byStart = (a: DemoSpan, b: DemoSpan): number => (a.startNanos < b.startNanos ? -1 : a.startNanos > b.startNanos ? 1 : 0);
+  const byStart = (a: DemoSpan, b: DemoSpan): number =>
+    a.startNanos < b.startNanos ? -1 : a.startNanos > b.startNanos ? 1 : 0;
   roots.sort(byStart);
   const lines: string[] = [];
   const walk = (span: DemoSpan, prefix: string, last: boolean, depth: number): void => {
@@ -204,7 +206,17 @@ export function renderUsageSummary(spans: DemoSpan[]): string {
     const user = str(a['user.id']) ?? '(none)';
     const model = str(a['gen_ai.request.model']) ?? '(unknown)';
     const key = `${user}\u0000${model}`;
-    const row = rows.get(key) ?? { user, model, calls: 0, errors: 0, input: 0, cached: 0, output: 0, cost: 0, priced: false };
+    const row = rows.get(key) ?? {
+      user,
+      model,
+      calls: 0,
+      errors: 0,
+      input: 0,
+      cached: 0,
+      output: 0,
+      cost: 0,
+      priced: false,
+    };
     row.calls++;
     if (span.error) row.errors++;
     row.input += num(a['gen_ai.usage.input_tokens']) ?? 0;
@@ -249,6 +261,9 @@ export function renderTimeToFirstChunk(points: DemoHistogramPoint[]): string | u
   }
   if (perModel.size === 0) return undefined;
   return [...perModel.entries()]
-    .map(([model, { count, sum }]) => `  ${model}: ${(1000 * (sum / count)).toFixed(0)} ms average over ${count} stream(s)`)
+    .map(
+      ([model, { count, sum }]) =>
+        `  ${model}: ${(1000 * (sum / count)).toFixed(0)} ms average over ${count} stream(s)`,
+    )
     .join('\n');
 }

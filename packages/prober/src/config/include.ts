@@ -17,7 +17,8 @@ export function isInclude(value: string): boolean {
  */
 export function resolveInclude(spec: string, configDir: string): string {
   const rel = spec.slice(INCLUDE_PREFIX.length).trim();
-  if (rel === '') throw new Error(`"${INCLUDE_PREFIX}" needs a file, e.g. "${INCLUDE_PREFIX} ${INCLUDE_DIR}/body.json"`);
+  if (rel === '')
+    throw new Error(`"${INCLUDE_PREFIX}" needs a file, e.g. "${INCLUDE_PREFIX} ${INCLUDE_DIR}/body.json"`);
   if (isAbsolute(rel) || /^[A-Za-z]:/.test(rel) || rel.startsWith('\\')) {
     throw new Error(`refused to include "${rel}": absolute paths are not allowed, use "${INCLUDE_DIR}/<file>"`);
   }

@@ -54,11 +54,7 @@ class Issues {
  * Substitutes `${env:VAR}` and `${env:VAR:-default}` (the default applies when VAR is unset or empty, as in a shell).
  * Returns undefined, after recording an issue, when a variable without default is missing.
  */
-function substituteEnv(
-  text: string,
-  env: NodeJS.ProcessEnv,
-  onMissing: (name: string) => void,
-): string | undefined {
+function substituteEnv(text: string, env: NodeJS.ProcessEnv, onMissing: (name: string) => void): string | undefined {
   let missing = false;
   const out = text.replace(ENV_REF, (_all, name: string, fallback: string | undefined) => {
     const value = env[name];
@@ -168,7 +164,11 @@ function validateMonitor(
     if (value === undefined || value === '') {
       if (raw[key] === undefined || value === '') issues.add(label, key, 'is required');
     } else if (!NAME.test(value)) {
-      issues.add(label, key, `"${value}" must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit`);
+      issues.add(
+        label,
+        key,
+        `"${value}" must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit`,
+      );
     } else {
       names[key] = value;
     }
@@ -176,7 +176,8 @@ function validateMonitor(
 
   const envName = apiKeyEnvName(names.provider ?? rawProvider ?? '', names.service ?? rawService ?? '');
   const envKey = env[envName];
-  const apiKey = envKey !== undefined && envKey !== '' ? envKey : stringField(raw, 'api_key', issues, label, env) || undefined;
+  const apiKey =
+    envKey !== undefined && envKey !== '' ? envKey : stringField(raw, 'api_key', issues, label, env) || undefined;
   const placeholderUsers: string[] = [];
   const withKey = (text: string, field: string): string => {
     if (!text.includes(API_KEY_PLACEHOLDER)) return text;
@@ -226,8 +227,9 @@ function validateMonitor(
         }
         const value = stringField(raw.headers, name, issues, label, env);
         if (value === undefined) continue;
-        if (/[\r\n\0]/.test(value)) {
-          issues.add(label, field, 'must not contain line breaks');
+        // What Node accepts in a header value (RFC 9110 field-value, Latin-1): no line breaks or control characters.
+        if (!/^[\t\x20-\x7e\x80-\xff]*$/.test(value)) {
+          issues.add(label, field, 'must not contain line breaks, control characters or characters beyond Latin-1');
           continue;
         }
         headers[name] = withKey(value, 'headers');
@@ -304,7 +306,8 @@ export function validateConfig(raw: unknown, ctx: ValidateContext): { config: Pr
   unknownKeys(root, ROOT_KEYS, issues, undefined);
   const { env } = ctx;
 
-  const intervalMs = durationField(root, 'interval', issues, undefined, env, { min: MIN_INTERVAL_MS }) ?? DEFAULT_INTERVAL_MS;
+  const intervalMs =
+    durationField(root, 'interval', issues, undefined, env, { min: MIN_INTERVAL_MS }) ?? DEFAULT_INTERVAL_MS;
   const timeoutMs = durationField(root, 'timeout', issues, undefined, env) ?? DEFAULT_TIMEOUT_MS;
   const slowThresholdMs = durationField(root, 'slow_threshold', issues, undefined, env) ?? DEFAULT_SLOW_THRESHOLD_MS;
   if (slowThresholdMs >= timeoutMs) {

@@ -53,10 +53,13 @@ export async function startEndpoints(): Promise<TestEndpoints> {
       if (path === '/hang') return; // never answers; the socket is destroyed on close()
       if (path.startsWith('/status/')) return json(res, Number(path.slice(8)), { status: Number(path.slice(8)) });
       if (path === '/slow') {
-        const t = setTimeout(() => {
-          timers.delete(t);
-          json(res, 200, { id: 'chatcmpl-slow', object: 'chat.completion', choices: [] });
-        }, Number(url.searchParams.get('ms') ?? 200));
+        const t = setTimeout(
+          () => {
+            timers.delete(t);
+            json(res, 200, { id: 'chatcmpl-slow', object: 'chat.completion', choices: [] });
+          },
+          Number(url.searchParams.get('ms') ?? 200),
+        );
         timers.add(t);
         return;
       }

@@ -1,9 +1,4 @@
-import {
-  AggregationTemporality,
-  MeterProvider,
-  MetricReader,
-  type ResourceMetrics,
-} from '@opentelemetry/sdk-metrics';
+import { AggregationTemporality, MeterProvider, MetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 
 /** A manual metric reader: tests collect exactly when they want to. */
@@ -27,7 +22,7 @@ export interface TestOtel {
 
 export function setupTestOtel(): TestOtel {
   const spans = new InMemorySpanExporter();
-  const tracerProvider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] });
+  const tracerProvider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: spans })] });
   const reader = new TestMetricReader({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
   const meterProvider = new MeterProvider({ readers: [reader] });
   return {
@@ -45,9 +40,17 @@ export function setupTestOtel(): TestOtel {
   };
 }
 
+/** A data point of any metric type. */
+export interface AnyDataPoint {
+  attributes: Record<string, unknown>;
+  value: unknown;
+}
+
 /** Data points of one metric by name, flattened across scopes. */
-export function dataPoints(rm: ResourceMetrics, name: string) {
-  return rm.scopeMetrics.flatMap((s) => s.metrics.filter((m) => m.descriptor.name === name).flatMap((m) => m.dataPoints));
+export function dataPoints(rm: ResourceMetrics, name: string): AnyDataPoint[] {
+  return rm.scopeMetrics.flatMap((s) =>
+    s.metrics.filter((m) => m.descriptor.name === name).flatMap((m) => m.dataPoints as AnyDataPoint[]),
+  );
 }
 
 /** The metric descriptor by name, if exported. */

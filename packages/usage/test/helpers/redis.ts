@@ -31,7 +31,9 @@ function ephemeralPort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, HOST, () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -49,12 +51,16 @@ export async function freePort(withBus = false): Promise<number> {
 function waitForReady(child: ChildProcess, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => finish(new Error(`redis-server on ${port} not ready in ${START_TIMEOUT_MS} ms:\n${output}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => finish(new Error(`redis-server on ${port} not ready in ${START_TIMEOUT_MS} ms:\n${output}`)),
+      START_TIMEOUT_MS,
+    );
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
       if (/Ready to accept connections/.test(output)) finish();
     };
-    const onExit = (code: number | null): void => finish(new Error(`redis-server on ${port} exited (${code}):\n${output}`));
+    const onExit = (code: number | null): void =>
+      finish(new Error(`redis-server on ${port} exited (${code}):\n${output}`));
     function finish(err?: Error): void {
       clearTimeout(timer);
       child.stdout?.off('data', onData);
@@ -109,7 +115,11 @@ export class RedisNode {
   static async start(options: RedisNodeOptions = {}): Promise<RedisNode> {
     let lastError: unknown;
     for (let attempt = 0; attempt < 3; attempt++) {
-      const node = new RedisNode(await freePort(options.cluster), mkdtempSync(join(tmpdir(), 'llmtel-redis-')), options);
+      const node = new RedisNode(
+        await freePort(options.cluster),
+        mkdtempSync(join(tmpdir(), 'llmtel-redis-')),
+        options,
+      );
       try {
         await node.restart();
         return node;

@@ -1,0 +1,28 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { PACKAGE_DIR, runApp } from './helpers/run-app.ts';
+
+test('the demo runs the example app through register and prints model, tokens and cost', async () => {
+  // No OPENAI_API_KEY and no OTLP endpoint: the built-in fake API and the built-in printer.
+  const result = await runApp({
+    flags: [],
+    app: join(PACKAGE_DIR, 'dist', 'esm', 'demo', 'cli.js'),
+    env: {},
+    timeoutMs: 60_000,
+  });
+  assert.equal(result.code, 0, result.stderr);
+  const out = result.stdout;
+  assert.match(out, /using the built-in fake OpenAI API/);
+  assert.match(out, /app \| support answer: /);
+  assert.match(out, /├─ chat gpt-4o-mini {2}\d+ ms/);
+  assert.match(out, /model gpt-4o-mini-2024-07-18 · tokens in [\d,]+ \/ out \d+ · cost \$0\.\d+ · user alice/);
+  // The second support ticket repeats the long system prompt, which the (fake) provider reports as cached.
+  assert.match(out, /tokens in [\d,]+ \(cached [\d,]+\)/);
+  assert.match(out, /embeddings text-embedding-3-small/);
+  assert.match(out, /✗ chat gpt-does-not-exist .*\n.*ERROR model_not_found/);
+  assert.match(out, /Usage by user and model\n {2}user +model +calls +in tokens +cached +out tokens +cost/);
+  assert.match(out, /alice +gpt-4o-mini +3 +[\d,]+ +[\d,]+ +\d+ +\$0\.\d+/);
+  assert.match(out, /gpt-4o-mini: \d+ ms average over 1 stream\(s\)/);
+  assert.match(out, /Metrics exported: .*gen_ai\.client\.token\.usage/);
+});
