@@ -149,6 +149,7 @@ function summarize(runs) {
         addedMax: Math.max(...added),
         blockAddedMedian: config === 'none' ? 0 : median(ok.map((r) => r.cpuUsPerCallBlockMedian)) - blockBase,
         wallMedian: median(ok.map((r) => r.wallUsPerCall)),
+        involuntaryContextSwitchesPerCall: median(ok.map((r) => r.involuntaryContextSwitchesPerCall)),
         spansPerCall: median(ok.map((r) => r.spansPerCall)),
         metricNames: ok[0]?.metrics?.names ?? [],
         version: ok[0]?.instrumentationVersion,

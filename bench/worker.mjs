@@ -195,6 +195,7 @@ async function measure() {
   // block (the block median is reported next to the whole-loop figure, which stays the primary one).
   const blockCpu = [];
   let timedCalls = 0;
+  const ru0 = process.resourceUsage();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   for (let b = 0; b < BLOCKS; b++) {
@@ -207,6 +208,7 @@ async function measure() {
   }
   const wallUs = (performance.now() - t0) * 1000;
   const cpu = process.cpuUsage(cpu0);
+  const ru = process.resourceUsage();
 
   await settle();
   await metricReader.forceFlush();
@@ -222,6 +224,8 @@ async function measure() {
     userUsPerCall: cpu.user / timedCalls,
     systemUsPerCall: cpu.system / timedCalls,
     wallUsPerCall: wallUs / timedCalls,
+    // how often the machine took the CPU away from this process: a high figure marks a disturbed run
+    involuntaryContextSwitchesPerCall: (ru.involuntaryContextSwitches - ru0.involuntaryContextSwitches) / timedCalls,
     spansPerCall: (spanCount - spansAtStart) / timedCalls,
     metrics: metricSummary(),
     callbackEvents: config === 'llmtel' ? callbackEvents : undefined,

@@ -27,7 +27,6 @@ const DEFAULT_PORTS = {
   collectorHealth: 13133,
   collectorTelemetry: 8888,
   usageExporter: 4319,
-  prober: 8080,
   prometheus: 9090,
 };
 
@@ -110,7 +109,6 @@ export function stackEndpoints(opts) {
     jaegerOtlpGrpc: `${host}:${ports.jaegerOtlpGrpc}`,
     usageExporter: `http://${host}:${ports.usageExporter}`,
     prometheus: `http://${host}:${ports.prometheus}`,
-    prober: `http://${host}:${ports.prober}`,
   };
 }
 
@@ -127,7 +125,10 @@ export function ensureBinaries(options = {}) {
   const opts = resolveStackOptions(options);
   for (const script of ['deploy/collector/build.sh', 'deploy/jaeger/build.sh']) {
     opts.log(`build: ${script}`);
-    const result = spawnSync('bash', [path.join(ROOT, script)], { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+    const result = spawnSync('bash', [path.join(ROOT, script)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      encoding: 'utf8',
+    });
     if (result.status !== 0) {
       throw new Error(`${script} failed (exit ${result.status}):\n${tail(`${result.stdout}\n${result.stderr}`)}`);
     }
@@ -135,6 +136,15 @@ export function ensureBinaries(options = {}) {
   }
   for (const tool of ['redis-server', 'prometheus']) {
     if (!which(tool)) throw new Error(`${tool} is not installed: run .ci/install-system.sh (Debian packages)`);
+  }
+  if (!fs.existsSync(USAGE_EXPORTER_CLI)) {
+    // A fresh clone: compile the usage exporter (and the packages it references) without building the whole repo.
+    opts.log('build: packages/usage-exporter (tsc -b)');
+    const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    const project = path.join(ROOT, 'packages', 'usage-exporter', 'tsconfig.json');
+    const result = spawnSync(process.execPath, [tsc, '-b', project], { cwd: ROOT, encoding: 'utf8' });
+    if (result.status !== 0)
+      throw new Error(`tsc -b ${project} failed:\n${tail(`${result.stdout}\n${result.stderr}`)}`);
   }
   return { collector: path.join(opts.binDir, 'otelcol-llmtel'), jaeger: path.join(opts.binDir, 'jaeger') };
 }
@@ -155,7 +165,7 @@ function which(cmd) {
 // ---------------------------------------------------------------------------------------------------------------
 // Processes
 
-/** True when `pid` is a live process (a zombie, exited but not yet reaped, counts as gone). */
+/** True when `pid` is a live process (a zombie, fully exited but not yet reaped, counts as gone). */
 export function isAlive(pid) {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
@@ -165,7 +175,9 @@ export function isAlive(pid) {
   }
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+    if (stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z') return true;
+    // A zombie main thread whose other threads still exit keeps the process' sockets open until they are done.
+    return fs.readdirSync(`/proc/${pid}/task`).length > 1;
   } catch {
     return true;
   }
@@ -180,7 +192,7 @@ function readPid(file) {
   }
 }
 
-/** The PID recorded for a component, if that process still runs the same program (PIDs get reused). */
+/** The PID recorded for a component, if that process still runs the same executable (PIDs get reused). */
 export function componentPid(name, options = {}) {
   const opts = resolveStackOptions(options);
   const file = paths(opts, name).pid;
@@ -188,15 +200,23 @@ export function componentPid(name, options = {}) {
   if (pid === undefined || !isAlive(pid)) return undefined;
   let recorded;
   try {
-    recorded = fs.readFileSync(`${file}.cmd`, 'utf8');
+    recorded = fs.readFileSync(`${file}.exe`, 'utf8');
   } catch {
     return pid;
   }
+  // /proc/<pid>/exe, not the command line: redis-server rewrites its argv into a title.
   try {
-    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0];
-    return cmdline === recorded ? pid : undefined;
+    return fs.readlinkSync(`/proc/${pid}/exe`) === recorded ? pid : undefined;
   } catch {
     return pid;
+  }
+}
+
+function realExecutable(command) {
+  try {
+    return fs.realpathSync(command);
+  } catch {
+    return command;
   }
 }
 
@@ -212,8 +232,8 @@ function readLogTail(file) {
   }
 }
 
-async function assertPortFree(host, port, name) {
-  const inUse = await new Promise((resolve) => {
+function portInUse(host, port) {
+  return new Promise((resolve) => {
     const socket = net.connect({ host, port });
     socket.setTimeout(1000);
     socket.once('connect', () => {
@@ -226,7 +246,20 @@ async function assertPortFree(host, port, name) {
     });
     socket.once('error', () => resolve(false));
   });
-  if (inUse) throw new Error(`${name}: ${host}:${port} is already in use (another stack or service running?)`);
+}
+
+/**
+ * Fails when something listens on the port. Waits a little first: a process just killed can hold its sockets for a
+ * moment after its main thread is gone (its other threads are still exiting).
+ */
+async function assertPortFree(host, port, name) {
+  const deadline = Date.now() + 5_000;
+  while (await portInUse(host, port)) {
+    if (Date.now() > deadline) {
+      throw new Error(`${name}: ${host}:${port} is already in use (another stack or service running?)`);
+    }
+    await sleep(200);
+  }
 }
 
 /**
@@ -258,7 +291,7 @@ async function launch(opts, spec) {
   });
   if (opts.detached) child.unref();
   fs.writeFileSync(pidFile, `${spawned}\n`);
-  fs.writeFileSync(`${pidFile}.cmd`, command);
+  fs.writeFileSync(`${pidFile}.exe`, realExecutable(command));
   opts.log(`${name}: started (pid ${spawned}), waiting until healthy`);
   const deadline = Date.now() + opts.healthTimeoutMs;
   for (;;) {
@@ -321,13 +354,13 @@ export async function stopComponent(name, options = {}, { signal = 'SIGTERM' } =
   const pid = componentPid(name, opts);
   if (pid === undefined) {
     fs.rmSync(pidFile, { force: true });
-    fs.rmSync(`${pidFile}.cmd`, { force: true });
+    fs.rmSync(`${pidFile}.exe`, { force: true });
     return false;
   }
   opts.log(`${name}: stopping (pid ${pid}, ${signal})`);
   await stopPid(opts, name, pid, signal);
   fs.rmSync(pidFile, { force: true });
-  fs.rmSync(`${pidFile}.cmd`, { force: true });
+  fs.rmSync(`${pidFile}.exe`, { force: true });
   opts.log(`${name}: stopped`);
   return true;
 }
@@ -504,13 +537,18 @@ export async function startUsageExporter(options = {}) {
       LLMTEL_USAGE_HOST: host,
       LLMTEL_USAGE_PORT: String(ports.usageExporter),
       LLMTEL_API_TOKEN: apiToken(opts),
+      // A NODE_OPTIONS meant for the app under test (--require @llmtel/node/register) must not instrument the exporter.
+      NODE_OPTIONS: '',
     },
     ports: [ports.usageExporter],
     ready: () => httpOk(`http://${host}:${ports.usageExporter}/readyz`),
   });
 }
 
-/** Rule files under prometheus/ (files with top-level `groups:`, not promtool tests), for the local Prometheus. */
+/**
+ * Rule files under prometheus/ for the local Prometheus: files with a top-level `groups:` key, leaving out promtool
+ * test files, the `tests/` and `e2e/` directories and `*.test.yml` / `*-test.yml`.
+ */
 export function findRuleFiles(dir = path.join(ROOT, 'prometheus')) {
   const found = [];
   const walk = (d) => {
@@ -522,18 +560,24 @@ export function findRuleFiles(dir = path.join(ROOT, 'prometheus')) {
     }
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(d, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (/\.ya?ml$/.test(entry.name)) {
-        const text = fs.readFileSync(full, 'utf8');
-        if (/^groups:/m.test(text) && !/^tests:/m.test(text)) found.push(full);
+      // Test-only rule files (shortened `for:`) are for the tests to pass explicitly as `ruleFiles`.
+      if (entry.isDirectory()) {
+        if (!/^(tests?|e2e)$/.test(entry.name)) walk(full);
+        continue;
       }
+      if (!/\.ya?ml$/.test(entry.name) || /[.-]test\.ya?ml$/.test(entry.name)) continue;
+      const text = fs.readFileSync(full, 'utf8');
+      if (/^groups:/m.test(text) && !/^tests:/m.test(text)) found.push(full);
     }
   };
   walk(dir);
   return found;
 }
 
-/** prometheus.yml for this stack: scrapes the collector (app metrics and its own), the usage exporter, the prober. */
+/**
+ * prometheus.yml for this stack, with the jobs of prometheus/prometheus.yml (compose): the collector's exporter and
+ * its own telemetry, the usage exporter, Jaeger and Prometheus itself.
+ */
 export function prometheusConfig(opts) {
   const { host, ports } = opts;
   const ruleFiles = opts.ruleFiles ?? findRuleFiles();
@@ -555,7 +599,8 @@ export function prometheusConfig(opts) {
     ...job('otel-collector', ports.collectorPrometheus, ['    honor_labels: true']),
     ...job('otel-collector-internal', ports.collectorTelemetry),
     ...job('llmtel-usage-exporter', ports.usageExporter),
-    ...job('llmtel-prober', ports.prober),
+    // The prober pushes its metrics over OTLP to the collector; it has no scrape endpoint of its own.
+    ...job('jaeger', ports.jaegerMetrics),
     ...job('prometheus', ports.prometheus),
     '',
   ]

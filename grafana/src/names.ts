@@ -90,8 +90,6 @@ export const R = {
   ttfcP50: 'provider_model:gen_ai_client_operation_time_to_first_chunk_seconds:p50_rate5m',
   ttfcP95: 'provider_model:gen_ai_client_operation_time_to_first_chunk_seconds:p95_rate5m',
   tokensRate5m: 'provider_model_type:gen_ai_client_token_usage_sum:rate5m',
-  providerTokensRate5m: 'provider:gen_ai_client_token_usage_sum:rate5m',
-  providerTokensRate1h: 'provider:gen_ai_client_token_usage_sum:rate1h',
   costRate5m: 'provider_model:llmtel_client_cost_usd_total:rate5m',
   probeDurationP95: 'provider_service:llmtel_probe_duration_seconds:p95_rate15m',
 } as const;

@@ -57,7 +57,7 @@ export function generatedFiles(): GeneratedFile[] {
       path: 'prometheus/e2e/llmtel-alerts-fast.yml',
       header: [
         'The alert rules of prometheus/rules/llmtel-alerts.yml with every `for:` at 0s and a 5s evaluation interval,',
-        'for the end-to-end test (prometheus/prometheus.e2e.yml loads it instead of the real alert file).',
+        'for the end-to-end test, which loads it with rules/llmtel-recording.yml instead of rules/llmtel-alerts.yml.',
         GENERATED,
       ],
       data: alertRuleFile({ fast: true }),

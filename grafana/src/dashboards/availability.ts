@@ -5,6 +5,7 @@ import {
   RowBuilder,
   type ValueMapping,
 } from '@grafana/grafana-foundation-sdk/dashboard';
+import { VisibilityMode } from '@grafana/grafana-foundation-sdk/common';
 import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder as StateTimelineBuilder } from '@grafana/grafana-foundation-sdk/statetimeline';
 import { P, PROMETHEUS_DS } from '../names.ts';
@@ -58,7 +59,7 @@ export function availability(): DashboardBuilder {
             .range(),
         )
         .mappings(STATUS_MAPPINGS)
-        .showValue('never')
+        .showValue(VisibilityMode.Never)
         .mergeValues(true)
         .fillOpacity(80)
         .span(24)
@@ -94,7 +95,9 @@ export function availability(): DashboardBuilder {
           {
             expr:
               `sum by (${MONITOR.join(', ')}, error_type)` +
-              ` (rate(${P.durationCount}{${SEL}, error_type!=""}[${RI}])) or vector(0)`,
+              ` (rate(${P.durationCount}{${SEL}, error_type!=""}[${RI}]))` +
+              // 0 per monitor while nothing fails, instead of "No data".
+              ` or sum by (${MONITOR.join(', ')}) (rate(${P.durationCount}{${SEL}}[${RI}])) * 0`,
             legend: `${MONITOR_LEGEND} {{error_type}}`,
           },
         ],
@@ -115,9 +118,13 @@ export function availability(): DashboardBuilder {
     .withPanel(
       timeseries(
         'Probes per minute',
-        [{ expr: `sum by (${MONITOR.join(', ')}) (rate(${P.durationCount}{${SEL}}[${RI}])) * 60`, legend: MONITOR_LEGEND }],
+        [
+          {
+            expr: `sum by (${MONITOR.join(', ')}) (rate(${P.durationCount}{${SEL}}[${RI}])) * 60`,
+            legend: MONITOR_LEGEND,
+          },
+        ],
         { unit: 'short', width: 24, description: 'A flat zero means the prober stopped probing that monitor.' },
       ),
     );
 }
-

@@ -38,11 +38,10 @@ export function costUsage(): DashboardBuilder {
       }),
     )
     .withPanel(
-      stat(
-        'Tokens in range',
-        [{ expr: `sum(increase(${M.tokenUsageSum}{${SEL}}[$__range]))`, instant: true }],
-        { unit: 'short', width: 6 },
-      ),
+      stat('Tokens in range', [{ expr: `sum(increase(${M.tokenUsageSum}{${SEL}}[$__range]))`, instant: true }], {
+        unit: 'short',
+        width: 6,
+      }),
     )
     .withPanel(
       stat(

@@ -41,18 +41,16 @@ export function llmOverview(): DashboardBuilder {
       }),
     )
     .withPanel(
-      stat(
-        'Input tokens',
-        [{ expr: `sum(rate(${M.tokenUsageSum}{${SEL}, ${L.tokenType}="input"}[${RI}]))` }],
-        { unit: 'short', description: 'Input tokens per second (including cached input).' },
-      ),
+      stat('Input tokens', [{ expr: `sum(rate(${M.tokenUsageSum}{${SEL}, ${L.tokenType}="input"}[${RI}]))` }], {
+        unit: 'short',
+        description: 'Input tokens per second (including cached input).',
+      }),
     )
     .withPanel(
-      stat(
-        'Output tokens',
-        [{ expr: `sum(rate(${M.tokenUsageSum}{${SEL}, ${L.tokenType}="output"}[${RI}]))` }],
-        { unit: 'short', description: 'Output tokens per second.' },
-      ),
+      stat('Output tokens', [{ expr: `sum(rate(${M.tokenUsageSum}{${SEL}, ${L.tokenType}="output"}[${RI}]))` }], {
+        unit: 'short',
+        description: 'Output tokens per second.',
+      }),
     )
     .withPanel(
       stat('Cost per hour', [{ expr: `sum(rate(${M.costTotal}{${SEL}}[${RI}])) * 3600` }], {
@@ -96,7 +94,10 @@ export function llmOverview(): DashboardBuilder {
         'Errors by type',
         [
           {
-            expr: `sum by (${L.provider}, ${L.errorType}) (rate(${M.durationCount}{${SEL}, ${L.errorType}!=""}[${RI}]))`,
+            expr:
+              `sum by (${L.provider}, ${L.errorType}) (rate(${M.durationCount}{${SEL}, ${L.errorType}!=""}[${RI}]))` +
+              // 0 per provider while nothing fails, instead of "No data".
+              ` or sum by (${L.provider}) (rate(${M.durationCount}{${SEL}}[${RI}])) * 0`,
             legend: `{{${L.provider}}} {{${L.errorType}}}`,
           },
         ],
@@ -146,10 +147,9 @@ export function llmOverview(): DashboardBuilder {
       ),
     )
     .withPanel(
-      timeseries(
-        'Time per output chunk p95',
-        [{ expr: quantile(0.95, M.tpocBucket), legend: PM_LEGEND }],
-        { unit: 's', description: 'Time between chunks after the first one, streamed calls only.' },
-      ),
+      timeseries('Time per output chunk p95', [{ expr: quantile(0.95, M.tpocBucket), legend: PM_LEGEND }], {
+        unit: 's',
+        description: 'Time between chunks after the first one, streamed calls only.',
+      }),
     );
 }

@@ -1,6 +1,6 @@
 import { DashboardBuilder, DashboardCursorSync, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { C, JOB, U } from '../names.ts';
-import { quantile } from '../rules/definitions.ts';
+import { quantile, zeroPerExporter } from '../rules/definitions.ts';
 import { levels, stat, timeseries } from './panels.ts';
 
 const RI = '$__rate_interval';
@@ -64,7 +64,10 @@ export function pipelineHealth(): DashboardBuilder {
         'Spans exported',
         [
           { expr: `sum by (exporter) (rate(${C.exporterSent}[${RI}]))`, legend: 'sent {{exporter}}' },
-          { expr: `sum by (exporter) (rate(${C.exporterSendFailed}[${RI}]))`, legend: 'failed {{exporter}}' },
+          {
+            expr: zeroPerExporter(`sum by (exporter) (rate(${C.exporterSendFailed}[${RI}]))`, ['exporter']),
+            legend: 'failed {{exporter}}',
+          },
         ],
         { unit: 'short', description: 'Spans per second by exporter (alert: CollectorExporterSendFailures).' },
       ),
@@ -79,7 +82,12 @@ export function pipelineHealth(): DashboardBuilder {
     .withPanel(
       timeseries(
         'Spans dropped (queue full)',
-        [{ expr: `sum by (exporter) (rate(${C.exporterEnqueueFailed}[${RI}])) or vector(0)`, legend: '{{exporter}}' }],
+        [
+          {
+            expr: zeroPerExporter(`sum by (exporter) (rate(${C.exporterEnqueueFailed}[${RI}]))`, ['exporter']),
+            legend: '{{exporter}}',
+          },
+        ],
         { unit: 'short', description: 'Spans that found the sending queue full (alert: CollectorDroppingSpans).' },
       ),
     )

@@ -76,8 +76,6 @@ export const RECORDING_GROUPS: RecordingGroup[] = [
       { record: R.ttfcP50, expr: quantile(0.5, M.ttfcBucket, PM, '5m') },
       { record: R.ttfcP95, expr: quantile(0.95, M.ttfcBucket, PM, '5m') },
       { record: R.tokensRate5m, expr: `sum ${by(...PM, L.tokenType)} (rate(${M.tokenUsageSum}[5m]))` },
-      { record: R.providerTokensRate5m, expr: `sum ${by(L.provider)} (rate(${M.tokenUsageSum}[5m]))` },
-      { record: R.providerTokensRate1h, expr: `sum ${by(L.provider)} (rate(${M.tokenUsageSum}[1h]))` },
       { record: R.costRate5m, expr: `sum ${by(...PM)} (rate(${M.costTotal}[5m]))` },
     ],
   },
@@ -87,6 +85,14 @@ export const RECORDING_GROUPS: RecordingGroup[] = [
     rules: [{ record: R.probeDurationP95, expr: quantile(0.95, P.durationBucket, [P.provider, P.service], '15m') }],
   },
 ];
+
+/**
+ * The collector creates its failure counters at the first failure. `or` a 0 for every queued exporter keeps a
+ * healthy exporter visible as 0 rather than absent (dashboards and the end-to-end query check rely on that).
+ */
+export function zeroPerExporter(expr: string, labels = ['instance', 'exporter']): string {
+  return `${expr} or sum ${by(...labels)} (${C.queueSize}) * 0`;
+}
 
 /** Tokens per second below which the spike alert stays quiet however large the ratio (see LLMTokenRateSpike). */
 export const TOKEN_SPIKE_FLOOR = 10;
@@ -106,7 +112,7 @@ export const ALERTS: AlertDefinition[] = [
       '{{ VALUE | humanizePercentage }} of {{ $labels.gen_ai_provider_name }} {{ $labels.gen_ai_request_model }} ' +
       'calls failed over the last 5 minutes (threshold 5%).',
     runbook: 'llmhigherrorratio',
-    firstStep: 'Check the error_type breakdown on the LLM overview dashboard and the provider\'s status page.',
+    firstStep: "Check the error_type breakdown on the LLM overview dashboard and the provider's status page.",
   },
   {
     name: 'LLMHighLatencyP95',
@@ -121,7 +127,8 @@ export const ALERTS: AlertDefinition[] = [
       'p95 duration of {{ $labels.gen_ai_provider_name }} {{ $labels.gen_ai_request_model }} calls is ' +
       '{{ VALUE | humanizeDuration }} over the last 5 minutes (threshold 30s).',
     runbook: 'llmhighlatencyp95',
-    firstStep: 'Compare with the provider\'s probe latency on the Availability dashboard to tell provider slowness from ours.',
+    firstStep:
+      "Compare with the provider's probe latency on the Availability dashboard to tell provider slowness from ours.",
   },
   {
     name: 'LLMSlowTimeToFirstChunk',
@@ -136,13 +143,17 @@ export const ALERTS: AlertDefinition[] = [
       'p95 time to first chunk of {{ $labels.gen_ai_provider_name }} {{ $labels.gen_ai_request_model }} streams ' +
       'is {{ VALUE | humanizeDuration }} over the last 5 minutes (threshold 5s).',
     runbook: 'llmslowtimetofirstchunk',
-    firstStep: 'Compare time to first chunk with the probe duration of the same provider; look for large prompts in Jaeger.',
+    firstStep:
+      'Compare time to first chunk with the probe duration of the same provider; look for large prompts in Jaeger.',
   },
   {
     // The 1h rate is floored so that a provider going from nothing to a trickle does not page.
     name: 'LLMTokenRateSpike',
     group: 'llm',
-    value: `${R.providerTokensRate5m} / clamp_min(${R.providerTokensRate1h}, ${TOKEN_SPIKE_FLOOR})`,
+    // Raw rates, not the recorded ones: both windows must come from the same evaluation instant.
+    value:
+      `sum ${by(L.provider)} (rate(${M.tokenUsageSum}[5m]))` +
+      ` / clamp_min(sum ${by(L.provider)} (rate(${M.tokenUsageSum}[1h])), ${TOKEN_SPIKE_FLOOR})`,
     op: '>',
     threshold: 3,
     for: '10m',
@@ -152,7 +163,7 @@ export const ALERTS: AlertDefinition[] = [
       'Tokens per second on {{ $labels.gen_ai_provider_name }} over the last 5 minutes are {{ VALUE | humanize }} ' +
       `times the last hour's rate (threshold 3x, rates under ${TOKEN_SPIKE_FLOOR} tokens/s ignored).`,
     runbook: 'llmtokenratespike',
-    firstStep: 'Find the callers behind the spike in the Cost & usage dashboard\'s top users and in Jaeger.',
+    firstStep: "Find the callers behind the spike in the Cost & usage dashboard's top users and in Jaeger.",
   },
   {
     name: 'LLMCostBurnHigh',
@@ -183,7 +194,7 @@ export const ALERTS: AlertDefinition[] = [
       'Prometheus cannot scrape the usage exporter {{ $labels.instance }}. The collector keeps usage spans in its ' +
       'persistent queue until it is back, but the usage API and budgets are stale.',
     runbook: 'usageexporterdown',
-    firstStep: 'Check the usage exporter\'s process or pod and its log; the collector queues usage until it is back.',
+    firstStep: "Check the usage exporter's process or pod and its log; the collector queues usage until it is back.",
   },
   {
     name: 'UsageExporterRejecting',
@@ -198,7 +209,8 @@ export const ALERTS: AlertDefinition[] = [
       'The usage exporter {{ $labels.instance }} rejected {{ VALUE | printf "%.2f" }} spans/s with reason ' +
       '"{{ $labels.reason }}" over the last 5 minutes.',
     runbook: 'usageexporterrejecting',
-    firstStep: 'reason=unavailable means Redis is down or slow; reason=invalid means malformed spans: read the exporter log.',
+    firstStep:
+      'reason=unavailable means Redis is down or slow; reason=invalid means malformed spans: read the exporter log.',
   },
   {
     name: 'UsageExporterRedisErrors',
@@ -213,7 +225,7 @@ export const ALERTS: AlertDefinition[] = [
       'Redis {{ $labels.operation }} commands from the usage exporter {{ $labels.instance }} fail at ' +
       '{{ VALUE | printf "%.2f" }}/s over the last 5 minutes.',
     runbook: 'usageexporterrediserrors',
-    firstStep: 'Check Redis health (redis-cli ping, memory, cluster state) and the exporter\'s LLMTEL_REDIS_URL.',
+    firstStep: "Check Redis health (redis-cli ping, memory, cluster state) and the exporter's LLMTEL_REDIS_URL.",
   },
   {
     name: 'UsageQueueGrowing',
@@ -249,7 +261,7 @@ export const ALERTS: AlertDefinition[] = [
   {
     name: 'CollectorDroppingSpans',
     group: 'pipeline',
-    value: `sum ${by('instance', 'exporter')} (rate(${C.exporterEnqueueFailed}[5m]))`,
+    value: zeroPerExporter(`sum ${by('instance', 'exporter')} (rate(${C.exporterEnqueueFailed}[5m]))`),
     op: '>',
     threshold: 0,
     for: '5m',
@@ -259,12 +271,13 @@ export const ALERTS: AlertDefinition[] = [
       'The sending queue of {{ $labels.exporter }} on {{ $labels.instance }} is full: {{ VALUE | printf "%.2f" }} ' +
       'spans/s are dropped.',
     runbook: 'collectordroppingspans',
-    firstStep: 'Find why the exporter cannot drain its queue (send failures, slow backend), then raise queue_size if bursts are legitimate.',
+    firstStep:
+      'Find why the exporter cannot drain its queue (send failures, slow backend), then raise queue_size if bursts are legitimate.',
   },
   {
     name: 'CollectorExporterSendFailures',
     group: 'pipeline',
-    value: `sum ${by('instance', 'exporter')} (rate(${C.exporterSendFailed}[5m]))`,
+    value: zeroPerExporter(`sum ${by('instance', 'exporter')} (rate(${C.exporterSendFailed}[5m]))`),
     op: '>',
     threshold: 0,
     for: '10m',
@@ -274,7 +287,7 @@ export const ALERTS: AlertDefinition[] = [
       'Exporter {{ $labels.exporter }} on {{ $labels.instance }} failed to send {{ VALUE | printf "%.2f" }} spans/s ' +
       'over the last 5 minutes; they are retried from the queue until it fills.',
     runbook: 'collectorexportersendfailures',
-    firstStep: 'Read the collector log for the exporter\'s error and check that the backend is reachable.',
+    firstStep: "Read the collector log for the exporter's error and check that the backend is reachable.",
   },
   {
     name: 'CollectorQueueNearCapacity',
@@ -305,7 +318,7 @@ export const ALERTS: AlertDefinition[] = [
       'The last probes of {{ $labels.llmtel_probe_provider }} {{ $labels.llmtel_probe_service }} were red for ' +
       '5 minutes: the endpoint is down, refuses the key or times out.',
     runbook: 'probedown',
-    firstStep: 'Open the prober status page for the error type; check the provider\'s status and the monitor\'s API key.',
+    firstStep: "Open the prober status page for the error type; check the provider's status and the monitor's API key.",
   },
   {
     name: 'ProbeSlow',

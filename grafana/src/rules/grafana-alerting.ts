@@ -2,13 +2,7 @@ import { QueryBuilder, RuleBuilder, RuleGroupBuilder, type Rule } from '@grafana
 import { TypeThresholdBuilder } from '@grafana/grafana-foundation-sdk/expr';
 import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PROMETHEUS_DS, PROMETHEUS_UID } from '../names.ts';
-import {
-  ALERT_GROUP_TITLES,
-  ALERTS,
-  runbookText,
-  type AlertDefinition,
-  type AlertGroupName,
-} from './definitions.ts';
+import { ALERT_GROUP_TITLES, ALERTS, runbookText, type AlertDefinition, type AlertGroupName } from './definitions.ts';
 
 /** The folder (title and uid) that holds the dashboards and the alert rules in Grafana. */
 export const GRAFANA_FOLDER = 'llmtel';
@@ -35,43 +29,45 @@ function seconds(duration: string): number {
 }
 
 function buildRule(a: AlertDefinition): Rule {
-  return new RuleBuilder(a.name)
-    .uid(ruleUid(a))
-    .folderUID(GRAFANA_FOLDER_UID)
-    .ruleGroup(ALERT_GROUP_TITLES[a.group])
-    .orgID(1)
-    .withQuery(
-      new QueryBuilder('A')
-        .datasourceUid(PROMETHEUS_UID)
-        // The PromQL carries its own windows; 10 minutes only bounds what Grafana asks for.
-        .relativeTimeRange({ from: 600, to: 0 })
-        .model(new DataqueryBuilder().refId('A').datasource(PROMETHEUS_DS).expr(a.value).instant()),
-    )
-    .withQuery(
-      new QueryBuilder('C')
-        .datasourceUid(EXPR_DS.uid)
-        .relativeTimeRange({ from: 0, to: 0 })
-        .model(
-          new TypeThresholdBuilder()
-            .refId('C')
-            .datasource(EXPR_DS)
-            .expression('A')
-            .conditions([{ evaluator: { type: a.op === '>' ? 'gt' : 'lt', params: [a.threshold] } }]),
-        ),
-    )
-    .condition('C')
-    .forDuration(a.for)
-    // No series means nothing breaches: every value query returns one series per entity at fault or healthy.
-    .noDataState('OK')
-    .execErrState('Error')
-    .isPaused(false)
-    .labels({ severity: a.severity, llmtel_group: a.group })
-    .annotations({
-      summary: grafanaTemplate(a.summary),
-      description: grafanaTemplate(a.description),
-      runbook: runbookText(a),
-    })
-    .build();
+  return (
+    new RuleBuilder(a.name)
+      .uid(ruleUid(a))
+      .folderUID(GRAFANA_FOLDER_UID)
+      .ruleGroup(ALERT_GROUP_TITLES[a.group])
+      .orgID(1)
+      .withQuery(
+        new QueryBuilder('A')
+          .datasourceUid(PROMETHEUS_UID)
+          // The PromQL carries its own windows; 10 minutes only bounds what Grafana asks for.
+          .relativeTimeRange({ from: 600, to: 0 })
+          .model(new DataqueryBuilder().refId('A').datasource(PROMETHEUS_DS).expr(a.value).instant()),
+      )
+      .withQuery(
+        new QueryBuilder('C')
+          .datasourceUid(EXPR_DS.uid)
+          .relativeTimeRange({ from: 0, to: 0 })
+          .model(
+            new TypeThresholdBuilder()
+              .refId('C')
+              .datasource(EXPR_DS)
+              .expression('A')
+              .conditions([{ evaluator: { type: a.op === '>' ? 'gt' : 'lt', params: [a.threshold] } }]),
+          ),
+      )
+      .condition('C')
+      .forDuration(a.for)
+      // No series means nothing breaches: every value query returns one series per entity at fault or healthy.
+      .noDataState('OK')
+      .execErrState('Error')
+      .isPaused(false)
+      .labels({ severity: a.severity, llmtel_group: a.group })
+      .annotations({
+        summary: grafanaTemplate(a.summary),
+        description: grafanaTemplate(a.description),
+        runbook: runbookText(a),
+      })
+      .build()
+  );
 }
 
 /** The rule groups as the SDK models them (the shape of Grafana's provisioning HTTP API). */

@@ -35,3 +35,17 @@ export { PricingTable, computeCost } from './pricing/pricing.js';
 export { normalizeModelName } from './pricing/normalize.js';
 export { loadPricingFile, resolvePricingTable, ENV_PRICING_FILE, type PricingOptions } from './pricing/load.js';
 export type { ModelPrice, PriceTier } from './pricing/types.js';
+export {
+  NativeSpanClaim,
+  activeNativeSpanClaim,
+  runWithNativeSpanClaim,
+  interceptNativeSpans,
+  isInterceptingTracer,
+  resolveNativeSpanMode,
+  LLMTEL_OWNED_ATTRIBUTES,
+  NATIVE_SPAN_MODES,
+  DEFAULT_NATIVE_SPAN_MODE,
+  type NativeSpanMode,
+  type NativeSpanClaimOptions,
+  type NativeSpanMatcher,
+} from './native-spans.js';

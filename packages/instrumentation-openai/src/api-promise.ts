@@ -21,55 +21,73 @@ export function isApiPromiseLike(value: unknown): value is ApiPromiseLike {
  * `asResponse()`, `_thenUnwrap()` and lazy parsing unchanged.
  *
  * Why these hooks: in openai v5, v6 and v7 an `APIPromise` holds two instance fields, `responsePromise` (the HTTP
- * response, retries included) and `parseResponse(client, props)` (which reads the body only when someone awaits the
- * promise, calls `withResponse()`, or a `_thenUnwrap()` child does). Wrapping `then()` instead would parse eagerly and
- * break `asResponse()`, which must return an unconsumed `Response`. So:
+ * response, retries included) and `parseResponse(client, props)`, which reads the body only when someone awaits the
+ * promise or calls `withResponse()`. Wrapping `then()` instead would parse eagerly and break `asResponse()`, which
+ * must return an unconsumed `Response`. So:
  * - `responsePromise` is replaced by a derived promise that reports rejections and rejects with the same error (an
  *   app that never awaits still gets its unhandled rejection, as before);
- * - `parseResponse` is wrapped to see the parsed value (or the parse error), whichever promise triggers it;
- * - `asResponse()` (also on `_thenUnwrap()` children, which share `responsePromise`) ends the span without usage when
- *   the app takes the raw response and nothing parses it.
- *
- * @returns false when the object does not have that shape (nothing was changed)
+ * - `parseResponse` is wrapped to see the parsed value (or the parse error);
+ * - `_thenUnwrap(transform)` (used by `chat.completions.parse()`, `responses.stream()`, ...) gets a transform that
+ *   sees the value first: in v7 its children parse through closures over the original request, not through the
+ *   parent's fields, so this is the only place their value shows;
+ * - `asResponse()`, on the promise and its children, ends the span without usage when the app takes the raw
+ *   response and nothing parses it.
+ * The value is delivered once per request, whichever promise parses it first.
  */
-export function observeApiPromise(promise: ApiPromiseLike, observer: ApiPromiseObserver): boolean {
-  const { parseResponse, responsePromise } = promise;
-  const state = { parsed: false };
-
+export function observeApiPromise(promise: ApiPromiseLike, observer: ApiPromiseObserver): void {
+  const state: ParseState = { parsed: false, delivered: false, observer };
+  const { responsePromise } = promise;
   promise.responsePromise = responsePromise.then(undefined, (error: unknown) => {
     observer.failed(error);
     throw error;
   });
-  promise.parseResponse = function observedParseResponse(this: unknown, client: unknown, props: ResponseProps) {
-    state.parsed = true;
-    let parsed: unknown;
-    try {
-      parsed = parseResponse.call(this, client, props);
-    } catch (error) {
-      observer.failed(error);
-      throw error;
-    }
-    return Promise.resolve(parsed).then(
-      (value) => {
-        observer.parsed(value, props);
-        return value;
-      },
-      (error: unknown) => {
-        observer.failed(error);
-        throw error;
-      },
-    );
-  };
-  observeAsResponse(promise, state, observer);
-  return true;
+  observe(promise, state, true);
 }
 
-function observeAsResponse(promise: Partial<ApiPromiseLike>, state: { parsed: boolean }, observer: ApiPromiseObserver) {
-  const { asResponse, _thenUnwrap: thenUnwrap } = promise;
+interface ParseState {
+  /** Someone started parsing the body. */
+  parsed: boolean;
+  /** `observer.parsed` was called. */
+  delivered: boolean;
+  observer: ApiPromiseObserver;
+}
+
+function deliver(state: ParseState, value: unknown, props: ResponseProps): void {
+  if (state.delivered) return;
+  state.delivered = true;
+  state.observer.parsed(value, props);
+}
+
+function observe(promise: Partial<ApiPromiseLike>, state: ParseState, root: boolean): void {
+  const { parseResponse, asResponse, _thenUnwrap: thenUnwrap } = promise;
+  const { observer } = state;
+  if (typeof parseResponse === 'function') {
+    promise.parseResponse = function observedParseResponse(this: unknown, client: unknown, props: ResponseProps) {
+      state.parsed = true;
+      let parsed: unknown;
+      try {
+        parsed = parseResponse.call(this, client, props);
+      } catch (error) {
+        observer.failed(error);
+        throw error;
+      }
+      return Promise.resolve(parsed).then(
+        (value) => {
+          // A child's value has been through its transform; only the root's is the SDK's own response.
+          if (root) deliver(state, value, props);
+          return value;
+        },
+        (error: unknown) => {
+          observer.failed(error);
+          throw error;
+        },
+      );
+    };
+  }
   if (typeof asResponse === 'function') {
     promise.asResponse = function observedAsResponse(this: unknown) {
       const response = asResponse.call(this);
-      // `withResponse()` calls `parse()` before `asResponse()`; both wait on `responsePromise`, and the parse
+      // `withResponse()` calls `parse()` before `asResponse()`; both wait on the same response, and the parse
       // callback was registered first, so by the time this runs `state.parsed` tells whether anyone reads the body.
       void Promise.resolve(response).then(
         () => {
@@ -81,9 +99,16 @@ function observeAsResponse(promise: Partial<ApiPromiseLike>, state: { parsed: bo
     };
   }
   if (typeof thenUnwrap === 'function') {
-    promise._thenUnwrap = function observedThenUnwrap(this: unknown, ...args: unknown[]) {
-      const child = thenUnwrap.apply(this, args);
-      if (typeof child === 'object' && child !== null) observeAsResponse(child, state, observer);
+    promise._thenUnwrap = function observedThenUnwrap(this: unknown, transform: unknown, ...rest: unknown[]) {
+      const observed =
+        typeof transform === 'function'
+          ? function observedTransform(this: unknown, value: unknown, props: ResponseProps): unknown {
+              deliver(state, value, props);
+              return (transform as (v: unknown, p: ResponseProps) => unknown).call(this, value, props);
+            }
+          : transform;
+      const child = thenUnwrap.call(this, observed, ...rest);
+      if (typeof child === 'object' && child !== null) observe(child, state, false);
       return child;
     };
   }

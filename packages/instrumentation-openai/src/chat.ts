@@ -1,4 +1,10 @@
-import { GEN_AI_OPERATION_NAME_VALUES, type GenAiMessage, type GenAiMessagePart, type GenAiRequest, type GenAiResponse } from '@llmtel/core';
+import {
+  GEN_AI_OPERATION_NAME_VALUES,
+  type GenAiMessage,
+  type GenAiMessagePart,
+  type GenAiRequest,
+  type GenAiResponse,
+} from '@llmtel/core';
 import {
   CHUNK_HIDDEN,
   CHUNK_OUTPUT,
@@ -9,7 +15,15 @@ import {
   type Target,
 } from './internal-types.js';
 import { chatInputMessages, chatOutputMessages, messagesText, toolArguments } from './messages.js';
-import { chatRequestAttributes, chatUsage, isObject, modelOf, openaiResponseAttributes, stringOr, type Json } from './utils.js';
+import {
+  chatRequestAttributes,
+  chatUsage,
+  isObject,
+  modelOf,
+  openaiResponseAttributes,
+  stringOr,
+  type Json,
+} from './utils.js';
 
 /** `client.chat.completions.create`: plain and streamed. */
 export const chatOperation: Operation = {

@@ -2,7 +2,15 @@ import { GEN_AI_OPERATION_NAME_VALUES, type GenAiMessage, type GenAiRequest, typ
 import { ChatStreamAccumulator } from './chat.js';
 import type { Operation, Target } from './internal-types.js';
 import { promptMessages, promptTexts } from './messages.js';
-import { chatUsage, completionRequestAttributes, isObject, modelOf, openaiResponseAttributes, stringOr, type Json } from './utils.js';
+import {
+  chatUsage,
+  completionRequestAttributes,
+  isObject,
+  modelOf,
+  openaiResponseAttributes,
+  stringOr,
+  type Json,
+} from './utils.js';
 
 /** Legacy `client.completions.create`: plain and streamed (`text_completion` chunks). */
 export const completionsOperation: Operation = {

@@ -36,7 +36,8 @@ interface Started {
 /** The resources whose `create` is instrumented, reached from the SDK's exported client class. */
 function resources(moduleExports: unknown): [Prototype | undefined, Operation][] {
   const exports = moduleExports as { OpenAI?: unknown; default?: unknown } | undefined;
-  const OpenAI = (exports?.OpenAI ?? exports?.default) as Record<string, Record<string, unknown> | undefined> | undefined;
+  const OpenAI = (exports?.OpenAI ?? exports?.default) as
+    Record<string, Record<string, unknown> | undefined> | undefined;
   const proto = (cls: unknown): Prototype | undefined => {
     const p = (cls as { prototype?: Prototype } | undefined)?.prototype;
     return typeof p?.create === 'function' ? p : undefined;
@@ -125,9 +126,10 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
   }
 
   private wrapCreate(original: CreateMethod, operation: Operation): CreateMethod {
-    const instrumentation = this;
+    const start = (resource: ResourceLike, args: unknown[]) => this.start(resource, args, operation);
+    const observe = (started: Started, result: unknown) => this.observe(started, result);
     return function create(this: ResourceLike, ...args: unknown[]): unknown {
-      const started = instrumentation.start(this, args, operation);
+      const started = start(this, args);
       if (started === undefined) return original.apply(this, args);
       let result: unknown;
       try {
@@ -137,7 +139,7 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
         started.call.fail(error);
         throw error;
       }
-      instrumentation.observe(started, result);
+      observe(started, result);
       return result;
     };
   }

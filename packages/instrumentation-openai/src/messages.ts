@@ -78,9 +78,15 @@ function chatToolCall(call: unknown): GenAiMessagePart | undefined {
   if (!isObject(call)) return undefined;
   const id = typeof call.id === 'string' ? call.id : undefined;
   if (isObject(call.function)) {
-    return { type: 'tool_call', id, name: String(call.function.name), arguments: toolArguments(call.function.arguments) };
+    return {
+      type: 'tool_call',
+      id,
+      name: String(call.function.name),
+      arguments: toolArguments(call.function.arguments),
+    };
   }
-  if (isObject(call.custom)) return { type: 'tool_call', id, name: String(call.custom.name), arguments: call.custom.input };
+  if (isObject(call.custom))
+    return { type: 'tool_call', id, name: String(call.custom.name), arguments: call.custom.input };
   return undefined;
 }
 

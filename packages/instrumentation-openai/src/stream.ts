@@ -1,6 +1,12 @@
 import { diag } from '@opentelemetry/api';
 import type { GenAiCall } from '@llmtel/core';
-import { CHUNK_EVENT, CHUNK_HIDDEN, type ChunkDisposition, type StreamAccumulator, type StreamLike } from './internal-types.js';
+import {
+  CHUNK_EVENT,
+  CHUNK_HIDDEN,
+  type ChunkDisposition,
+  type StreamAccumulator,
+  type StreamLike,
+} from './internal-types.js';
 
 /**
  * Makes the SDK's own `Stream` report to `call`, without replacing it.
@@ -42,7 +48,9 @@ class ObservedIterator implements AsyncIterator<unknown> {
   private readonly inner: AsyncIterator<unknown>;
   private readonly call: GenAiCall;
   private readonly accumulator: StreamAccumulator;
-  private readonly onResult: (result: IteratorResult<unknown>) => IteratorResult<unknown> | Promise<IteratorResult<unknown>>;
+  private readonly onResult: (
+    result: IteratorResult<unknown>,
+  ) => IteratorResult<unknown> | Promise<IteratorResult<unknown>>;
   private readonly onError: (error: unknown) => never;
 
   constructor(inner: AsyncIterator<unknown>, call: GenAiCall, accumulator: StreamAccumulator) {
@@ -78,7 +86,10 @@ class ObservedIterator implements AsyncIterator<unknown> {
 
   throw(error?: unknown): Promise<IteratorResult<unknown>> {
     this.fail(error);
-    if (typeof this.inner.throw !== 'function') return Promise.reject(error as Error);
+    // SDK streams are async generators, which always have throw(); this is for foreign iterators only.
+    if (typeof this.inner.throw !== 'function') {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
     return this.inner.throw(error).then(this.onResult, this.onError);
   }
 
@@ -121,7 +132,9 @@ class ObservedIterator implements AsyncIterator<unknown> {
 
 // `await using` / `Symbol.asyncDispose` come from %AsyncIteratorPrototype%, like on the SDK's async generators.
 try {
-  const asyncIteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf(async function* () {}).prototype) as object;
+  const asyncIteratorPrototype = Object.getPrototypeOf(
+    Object.getPrototypeOf(async function* () {}).prototype,
+  ) as object;
   Object.setPrototypeOf(ObservedIterator.prototype, asyncIteratorPrototype);
 } catch {
   // Only the disposal protocol is lost.

@@ -34,7 +34,7 @@ function setNumber(attrs: Attributes, key: string, value: unknown): void {
 
 function stopSequences(stop: unknown): string[] | undefined {
   if (typeof stop === 'string') return [stop];
-  if (Array.isArray(stop) && stop.every((s) => typeof s === 'string')) return stop as string[];
+  if (Array.isArray(stop) && stop.every((s) => typeof s === 'string')) return stop;
   return undefined;
 }
 
@@ -137,7 +137,8 @@ export function responsesUsage(usage: unknown): TokenUsage | undefined {
   if (isNumber(usage.input_tokens)) out.inputTokens = usage.input_tokens;
   if (isNumber(usage.output_tokens)) out.outputTokens = usage.output_tokens;
   const inputDetails = usage.input_tokens_details;
-  if (isObject(inputDetails) && isNumber(inputDetails.cached_tokens)) out.cacheReadInputTokens = inputDetails.cached_tokens;
+  if (isObject(inputDetails) && isNumber(inputDetails.cached_tokens))
+    out.cacheReadInputTokens = inputDetails.cached_tokens;
   const outputDetails = usage.output_tokens_details;
   if (isObject(outputDetails) && isNumber(outputDetails.reasoning_tokens)) {
     out.reasoningOutputTokens = outputDetails.reasoning_tokens;

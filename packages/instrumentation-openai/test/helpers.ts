@@ -7,6 +7,7 @@ import {
   SimpleSpanProcessor,
   TracerProvider,
   type ReadableSpan,
+  type SpanProcessor,
 } from '@opentelemetry/sdk-trace';
 import {
   AggregationTemporality,
@@ -16,14 +17,14 @@ import {
   type Histogram,
   type MetricData,
 } from '@opentelemetry/sdk-metrics';
-import { startFakeProvider, type FakeProvider } from '@llmtel/test-utils';
+import { startFakeProvider, type FakeProvider, type Fixture } from '@llmtel/test-utils';
 import { OpenAIInstrumentation, type OpenAIInstrumentationConfig } from '@llmtel/instrumentation-openai';
 import type OpenAIType from 'openai';
 
 export type OpenAIClass = typeof OpenAIType;
 export type OpenAIClient = InstanceType<OpenAIClass>;
 
-/** A metric reader the test collects from on demand (cumulative, so every call sees all data so far). */
+/** A metric reader the test collects from on demand (cumulative: every collection sees all data so far). */
 class TestMetricReader extends MetricReader {
   constructor() {
     super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
@@ -36,31 +37,48 @@ class TestMetricReader extends MetricReader {
   }
 }
 
-/** Where each tested `openai` major lives (v7 is this package's devDependency). */
+/** Counts started spans, so a test can wait until every started span has ended (usage estimation is async). */
+class StartCounter implements SpanProcessor {
+  started = 0;
+  onStart(): void {
+    this.started++;
+  }
+  onEnd(): void {}
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** Where each tested `openai` major lives: v7 is this package's devDependency, v6 the benchmark's, v5 test/compat. */
 export const OPENAI_DIRS = {
   7: import.meta.url,
-  6: new URL('../../../bench/', import.meta.url).href,
-  5: new URL('./compat/openai5/', import.meta.url).href,
+  6: new URL('../../../bench/package.json', import.meta.url).href,
+  5: new URL('./compat/openai5/package.json', import.meta.url).href,
 } as const;
+export type OpenAIMajor = keyof typeof OPENAI_DIRS;
 
 export interface Harness {
   instrumentation: OpenAIInstrumentation;
   exporter: InMemorySpanExporter;
-  /** The `openai` module, required after the instrumentation was enabled. */
+  /** The tracer provider the instrumentation uses (for parent spans in tests). */
+  tracerProvider: TracerProvider;
+  /** The `openai` client class, required after the instrumentation was enabled. */
   OpenAI: OpenAIClass;
   fake: FakeProvider;
-  client(options?: Record<string, unknown>): OpenAIClient;
-  /** Finished spans so far. */
-  spans(): ReadableSpan[];
+  /** A client of the fake provider (no retries); `OpenAI` picks the SDK major. */
+  client(options?: Record<string, unknown>, OpenAI?: OpenAIClass): OpenAIClient;
   /**
-   * Waits until `count` spans have ended (a span whose usage is estimated ends after the tokenizer loads) and
-   * returns them. Bounded: fails after ~20 s.
+   * Waits until every started span has ended and at least `count` have (bounded: ~20 s), then returns the
+   * finished spans.
    */
-  waitForSpans(count: number): Promise<ReadableSpan[]>;
+  settle(count?: number): Promise<ReadableSpan[]>;
   /** Every metric recorded so far, by name. */
   metrics(): Promise<Map<string, MetricData>>;
-  /** Forgets finished spans (metrics are cumulative; compare deltas or use distinct models). */
-  reset(): void;
+  /** Forgets finished spans (metrics are cumulative: tests filter data points by model). */
+  reset(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -70,16 +88,14 @@ let contextManagerSet = false;
  * Sets up tracing and metrics SDKs in memory, enables the instrumentation, then loads `openai` (so that the
  * require hook patches it) and starts a loopback fake provider.
  */
-export async function setup(
-  config: OpenAIInstrumentationConfig = {},
-  version: keyof typeof OPENAI_DIRS = 7,
-): Promise<Harness> {
+export async function setup(config: OpenAIInstrumentationConfig = {}, version: OpenAIMajor = 7): Promise<Harness> {
   if (!contextManagerSet) {
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     contextManagerSet = true;
   }
   const exporter = new InMemorySpanExporter();
-  const tracerProvider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const counter = new StartCounter();
+  const tracerProvider = new TracerProvider({ spanProcessors: [counter, new SimpleSpanProcessor({ exporter })] });
   const reader = new TestMetricReader();
   const meterProvider = new MeterProvider({ readers: [reader] });
 
@@ -90,21 +106,29 @@ export async function setup(
 
   const OpenAI = loadOpenAI(version);
   const fake = await startFakeProvider();
+  let ended = 0;
 
-  return {
+  const harness: Harness = {
     instrumentation,
     exporter,
+    tracerProvider,
     OpenAI,
     fake,
-    client: (options = {}) => new OpenAI({ apiKey: 'test-key', baseURL: `${fake.url}/v1`, maxRetries: 0, ...options }),
-    spans: () => exporter.getFinishedSpans(),
-    async waitForSpans(count) {
+    client: (options = {}, Client = OpenAI) =>
+      new Client({ apiKey: 'test-key', baseURL: `${fake.url}/v1`, maxRetries: 0, ...options }),
+    async settle(count = 0) {
       for (let i = 0; i < 2000; i++) {
         const spans = exporter.getFinishedSpans();
-        if (spans.length >= count) return spans;
+        if (spans.length + ended >= counter.started && spans.length >= count) {
+          // One more turn of the event loop, so a span that would (wrongly) end twice or late shows up too.
+          await sleep(5);
+          return exporter.getFinishedSpans();
+        }
         await sleep(10);
       }
-      throw new Error(`expected ${count} finished spans, got ${exporter.getFinishedSpans().length}`);
+      throw new Error(
+        `expected ${count} finished spans, got ${exporter.getFinishedSpans().length} (started ${counter.started - ended})`,
+      );
     },
     async metrics() {
       const { resourceMetrics } = await reader.collect();
@@ -112,7 +136,11 @@ export async function setup(
       for (const scope of resourceMetrics.scopeMetrics) for (const m of scope.metrics) byName.set(m.descriptor.name, m);
       return byName;
     },
-    reset: () => exporter.reset(),
+    async reset() {
+      await harness.settle();
+      ended += exporter.getFinishedSpans().length;
+      exporter.reset();
+    },
     async close() {
       await fake.close();
       instrumentation.disable();
@@ -120,22 +148,97 @@ export async function setup(
       await meterProvider.shutdown();
     },
   };
+  return harness;
 }
 
-export function loadOpenAI(version: keyof typeof OPENAI_DIRS): OpenAIClass {
-  const mod = createRequire(OPENAI_DIRS[version])('openai') as { OpenAI: OpenAIClass; default?: OpenAIClass };
+/** `require('openai')` of one major, from where it is installed. */
+export function loadOpenAI(version: OpenAIMajor): OpenAIClass {
+  const mod = createRequire(OPENAI_DIRS[version])('openai') as { OpenAI: OpenAIClass };
   return mod.OpenAI;
 }
 
+/** The `VERSION` of the installed SDK of one major. */
+export function openAIVersion(version: OpenAIMajor): string {
+  return (createRequire(OPENAI_DIRS[version])('openai/version') as { VERSION: string }).VERSION;
+}
+
 /** Data points of a metric whose attributes include all of `attrs`. */
-export function pointsWhere<T>(metric: MetricData | undefined, attrs: Record<string, unknown>): DataPoint<T>[] {
+export function pointsWhere<T = Histogram>(
+  metric: MetricData | undefined,
+  attrs: Record<string, unknown>,
+): DataPoint<T>[] {
   if (metric === undefined) return [];
   return (metric.dataPoints as DataPoint<T>[]).filter((p) =>
     Object.entries(attrs).every(([k, v]) => p.attributes[k] === v),
   );
 }
 
-export type HistogramPoint = DataPoint<Histogram>;
+/** What the app got from one call, as comparable JSON (errors by class, status, code and message). */
+export interface AppView {
+  kind: 'value' | 'stream' | 'error';
+  json: string;
+}
+
+export function errorView(error: unknown): string {
+  const e = error as {
+    constructor: { name: string };
+    status?: unknown;
+    code?: unknown;
+    message?: unknown;
+    error?: unknown;
+  };
+  return JSON.stringify({
+    class: e.constructor.name,
+    status: e.status,
+    code: e.code,
+    message: e.message,
+    error: e.error,
+  });
+}
+
+/**
+ * Sends a fixture's recorded request through the SDK method it was made with, consuming a stream fully, and
+ * returns what the app received.
+ */
+export async function replay(client: OpenAIClient, fixture: Fixture): Promise<AppView> {
+  const body = fixture.request.body as never;
+  try {
+    const result = await send(client, fixture.operation, body);
+    if (fixture.stream && isAsyncIterable(result)) {
+      const chunks: unknown[] = [];
+      for await (const chunk of result) chunks.push(chunk);
+      return { kind: 'stream', json: JSON.stringify(chunks) };
+    }
+    return { kind: 'value', json: JSON.stringify(result) };
+  } catch (error) {
+    return { kind: 'error', json: errorView(error) };
+  }
+}
+
+function send(client: OpenAIClient, operation: string, body: never): Promise<unknown> {
+  switch (operation) {
+    case 'chat':
+      return client.chat.completions.create(body);
+    case 'responses':
+      return client.responses.create(body);
+    case 'embeddings':
+      return client.embeddings.create(body);
+    case 'text_completion':
+      return client.completions.create(body);
+    default:
+      throw new Error(`no SDK method for fixture operation ${operation}`);
+  }
+}
+
+export function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof (value as AsyncIterable<unknown> | null)?.[Symbol.asyncIterator] === 'function';
+}
+
+/** The value as an async iterable (an SDK `Stream`), failing when it is not one. */
+export function asStream(value: unknown): AsyncIterable<unknown> & { controller: AbortController } {
+  if (!isAsyncIterable(value)) throw new Error(`expected a stream, got ${typeof value}`);
+  return value as AsyncIterable<unknown> & { controller: AbortController };
+}
 
 /** Consumes an async iterable into an array. */
 export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
@@ -143,3 +246,36 @@ export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   for await (const item of iterable) out.push(item);
   return out;
 }
+
+/** The one finished span of a call, failing when there is not exactly one. */
+export function only(spans: ReadableSpan[]): ReadableSpan {
+  if (spans.length !== 1)
+    throw new Error(`expected exactly one span, got ${spans.length}: ${spans.map((s) => s.name).join(', ')}`);
+  return spans[0]!;
+}
+
+/** Fixture `usage` numbers as the span attributes they must equal (absent when the fixture has null). */
+export function expectedUsageAttributes(usage: Fixture['usage']): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (usage === null) return out;
+  const put = (key: string, value: number | null | undefined) => {
+    if (typeof value === 'number') out[key] = value;
+  };
+  put('gen_ai.usage.input_tokens', usage.input_tokens);
+  put('gen_ai.usage.output_tokens', usage.output_tokens);
+  put('gen_ai.usage.cache_read.input_tokens', usage.cache_read_input_tokens);
+  put('gen_ai.usage.cache_creation.input_tokens', usage.cache_creation_input_tokens);
+  put('gen_ai.usage.reasoning.output_tokens', usage.reasoning_tokens);
+  return out;
+}
+
+/** Usage attributes actually on a span. */
+export function usageAttributesOf(span: ReadableSpan): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [key, value] of Object.entries(span.attributes)) {
+    if (key.startsWith('gen_ai.usage.') && typeof value === 'number') out[key] = value;
+  }
+  return out;
+}
+
+export { sleep };

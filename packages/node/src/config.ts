@@ -165,15 +165,20 @@ export function resolveSamplerSpec(env: Env): SamplerSpec {
   return { name, ratio: 1 };
 }
 
-/** A positive integer of milliseconds from code or env. */
-export function resolveMillis(code: number | undefined, envName: string, fallback: number, env: Env): number {
+/** A positive integer of milliseconds from code, else from env (when it has an env variable). */
+export function resolveMillis(
+  code: number | undefined,
+  envName: string | undefined,
+  fallback: number,
+  env: Env,
+): number {
   if (code !== undefined) {
     if (!Number.isInteger(code) || code <= 0) {
       throw new RangeError(`llmtel: expected a positive integer of milliseconds, got ${String(code)}`);
     }
     return code;
   }
-  const found = envValue(env, envName);
+  const found = envName === undefined ? undefined : envValue(env, envName);
   if (!found) return fallback;
   const value = Number(found.value);
   if (Number.isInteger(value) && value > 0) return value;
@@ -255,7 +260,7 @@ export function resolveConfig(options: LlmtelNodeOptions, env: Env): ResolvedCon
     resourceAttributes: options.resourceAttributes ?? {},
     traces: {
       exporters:
-        typeof traceExporter === 'object'
+        traceExporter !== null && typeof traceExporter === 'object'
           ? [traceExporter]
           : resolveExporterNames(traceExporter, 'OTEL_TRACES_EXPORTER', env),
       protocol: resolveProtocol(options.tracesProtocol, 'TRACES', tracesEndpoint, env),
@@ -271,7 +276,7 @@ export function resolveConfig(options: LlmtelNodeOptions, env: Env): ResolvedCon
     },
     metrics: {
       exporters:
-        typeof metricExporter === 'object'
+        metricExporter !== null && typeof metricExporter === 'object'
           ? [metricExporter]
           : resolveExporterNames(metricExporter, 'OTEL_METRICS_EXPORTER', env),
       protocol: resolveProtocol(options.metricsProtocol, 'METRICS', metricsEndpoint, env),
@@ -281,6 +286,6 @@ export function resolveConfig(options: LlmtelNodeOptions, env: Env): ResolvedCon
     },
     propagators: resolvePropagators(env),
     handleProcessExit: options.handleProcessExit ?? true,
-    exitFlushTimeoutMillis: resolveMillis(options.exitFlushTimeoutMillis, '', 5_000, {}),
+    exitFlushTimeoutMillis: resolveMillis(options.exitFlushTimeoutMillis, undefined, 5_000, env),
   };
 }

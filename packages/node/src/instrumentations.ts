@@ -30,7 +30,7 @@ export type InstrumentationName = keyof typeof INSTRUMENTATIONS;
 
 /** Each instrumentation's own config type, by name. */
 export type InstrumentationConfigs = {
-  [N in InstrumentationName]: (typeof INSTRUMENTATIONS)[N] extends Entry<unknown, infer C> ? C : never;
+  [N in InstrumentationName]: (typeof INSTRUMENTATIONS)[N] extends Entry<never, infer C> ? C : never;
 };
 
 /** Throws on an unknown instrumentation name or a setting that is neither a boolean nor a config object. */

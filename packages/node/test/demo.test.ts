@@ -1,16 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { startOtlpReceiver } from '@llmtel/test-utils';
+import { llmSpans } from './helpers/assertions.ts';
 import { PACKAGE_DIR, runApp } from './helpers/run-app.ts';
+
+const CLI = join(PACKAGE_DIR, 'dist', 'esm', 'demo', 'cli.js');
 
 test('the demo runs the example app through register and prints model, tokens and cost', async () => {
   // No OPENAI_API_KEY and no OTLP endpoint: the built-in fake API and the built-in printer.
-  const result = await runApp({
-    flags: [],
-    app: join(PACKAGE_DIR, 'dist', 'esm', 'demo', 'cli.js'),
-    env: {},
-    timeoutMs: 60_000,
-  });
+  const result = await runApp({ flags: [], app: CLI, env: {}, timeoutMs: 60_000 });
   assert.equal(result.code, 0, result.stderr);
   const out = result.stdout;
   assert.match(out, /using the built-in fake OpenAI API/);
@@ -25,4 +24,25 @@ test('the demo runs the example app through register and prints model, tokens an
   assert.match(out, /alice +gpt-4o-mini +3 +[\d,]+ +[\d,]+ +\d+ +\$0\.\d+/);
   assert.match(out, /gpt-4o-mini: \d+ ms average over 1 stream\(s\)/);
   assert.match(out, /Metrics exported: .*gen_ai\.client\.token\.usage/);
+});
+
+test('with OTEL_EXPORTER_OTLP_ENDPOINT set, the demo exports there instead of printing', async () => {
+  const receiver = await startOtlpReceiver();
+  try {
+    const result = await runApp({
+      flags: [],
+      app: CLI,
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.httpEndpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' },
+      timeoutMs: 60_000,
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, new RegExp(`exporting to ${receiver.httpEndpoint}`));
+    assert.doesNotMatch(result.stdout, /What llmtel captured/);
+    const received = await receiver.waitFor((r) => llmSpans(r).length >= 6, 10_000);
+    const spans = llmSpans(received);
+    assert.ok(spans.every((s) => s.resource['service.name'] === 'llmtel-demo'));
+    assert.deepEqual([...new Set(spans.map((s) => s.attributes['user.id']))].sort(), ['alice', 'bob', 'carol']);
+  } finally {
+    await receiver.close();
+  }
 });

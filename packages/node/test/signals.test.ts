@@ -15,11 +15,13 @@ describe('signals', () => {
   });
   after(() => receiver.close());
 
-  for (const [flags, app] of [
-    [REQUIRE_REGISTER, 'app.cjs'],
-    [IMPORT_REGISTER, 'app.mjs'],
-  ] as const) {
-    test(`${app}: SIGTERM flushes pending spans, then terminates as Node would`, async () => {
+  const cases = [
+    [REQUIRE_REGISTER, 'app.cjs', 'SIGTERM'],
+    [IMPORT_REGISTER, 'app.mjs', 'SIGTERM'],
+    [IMPORT_REGISTER, 'app.mjs', 'SIGINT'],
+  ] as const;
+  for (const [flags, app, signal] of cases) {
+    test(`${app}: ${signal} flushes pending spans, then terminates as Node would`, async () => {
       receiver.clear();
       const openai = await fakeOpenAI(['chat-completions-adds-genai-conventions']);
       try {
@@ -33,9 +35,9 @@ describe('signals', () => {
             OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcEndpoint,
             OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
           },
-          onLine: { line: 'READY', then: (child) => child.kill('SIGTERM') },
+          onLine: { line: 'READY', then: (child) => child.kill(signal) },
         });
-        assert.equal(result.signal, 'SIGTERM', `exit code ${result.code}; stderr: ${result.stderr}`);
+        assert.equal(result.signal, signal, `exit code ${result.code}; stderr: ${result.stderr}`);
         assert.doesNotMatch(result.stdout, /APP DONE/);
         const received = await receiver.waitFor((r) => llmSpans(r).length >= 1, 10_000);
         assert.equal(llmSpans(received)[0]?.name, 'chat gpt-4o-mini');

@@ -65,7 +65,8 @@ function envValue(name: string | undefined, env: Env): string | undefined {
 
 export function resolveString(code: string | undefined, envName: string, fallback: string, env: Env): string {
   if (code !== undefined) {
-    if (typeof code !== 'string' || code === '') throw new TypeError(`expected a non-empty string, got ${String(code)}`);
+    if (typeof code !== 'string' || code === '')
+      throw new TypeError(`expected a non-empty string, got ${String(code)}`);
     return code;
   }
   return envValue(envName, env) ?? fallback;
@@ -97,6 +98,8 @@ export function resolveInteger(
   if (raw === undefined) return fallback;
   const value = Number(raw);
   if (/^\d+$/.test(raw) && value >= min && value <= max) return value;
-  diag.warn(`llmtel-usage-exporter: ${envName}=${JSON.stringify(raw)} is not an integer from ${min} to ${max}; using ${fallback}`);
+  diag.warn(
+    `llmtel-usage-exporter: ${envName}=${JSON.stringify(raw)} is not an integer from ${min} to ${max}; using ${fallback}`,
+  );
   return fallback;
 }

@@ -122,9 +122,7 @@ export class UsageExporter {
     this.server.closeAllConnections();
     await closed;
     await this.topUsersRefresh;
-    if (this.redis && this.ownsRedis) {
-      await this.redis.quit().catch(() => this.redis!.disconnect());
-    }
+    if (this.redis && this.ownsRedis) await closeRedis(this.redis);
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
@@ -138,7 +136,12 @@ export class UsageExporter {
         }
         diag.error('llmtel-usage-exporter: request failed', err);
         if (isRedisError(err)) {
-          sendJson(res, 503, { error: 'usage store unavailable' }, { 'Retry-After': String(this.config.retryAfterSeconds) });
+          sendJson(
+            res,
+            503,
+            { error: 'usage store unavailable' },
+            { 'Retry-After': String(this.config.retryAfterSeconds) },
+          );
           return 503;
         }
         sendJson(res, 500, { error: 'internal error' });
@@ -262,6 +265,18 @@ export class UsageExporter {
     this.lastRedisErrorLog = now;
     diag.warn(`llmtel-usage-exporter: Redis: ${err.message}`);
   }
+}
+
+/** QUIT, then wait (bounded) until the socket is closed, so that shutdown leaves nothing open behind it. */
+async function closeRedis(redis: Redis | Cluster): Promise<void> {
+  if (redis.status === 'end') return;
+  const ended = new Promise<void>((resolve) => redis.once('end', () => resolve()));
+  await redis.quit().catch(() => redis.disconnect());
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, 2_000)))]);
+  clearTimeout(timer);
+  // The status changed while awaiting; TypeScript still narrows it from the check above.
+  if ((redis.status as string) !== 'end') redis.disconnect();
 }
 
 function isRedisError(err: unknown): boolean {

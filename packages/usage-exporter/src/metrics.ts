@@ -128,7 +128,9 @@ export class ExporterMetrics {
       `# HELP ${gauge} Cost in USD of the current ${this.topUsersLabel} for the top users by cost (at most N series).`,
       `# TYPE ${gauge} gauge`,
     );
-    this.topUsers.forEach((u, i) => out.push(`${gauge}${renderLabels({ rank: String(i + 1), user: u.user })} ${u.costUsd}`));
+    this.topUsers.forEach((u, i) =>
+      out.push(`${gauge}${renderLabels({ rank: String(i + 1), user: u.user })} ${u.costUsd}`),
+    );
     return out.join('\n') + '\n';
   }
 }

@@ -2,7 +2,15 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { httpRequest, makeSpans, postTraces, randomCalls, toJson, toProtobuf, type HttpResult } from './helpers/spans.ts';
+import {
+  httpRequest,
+  makeSpans,
+  postTraces,
+  randomCalls,
+  toJson,
+  toProtobuf,
+  type HttpResult,
+} from './helpers/spans.ts';
 import { startService, TOKEN, type Service } from './helpers/service.ts';
 
 const DAY = 86_400_000;
@@ -32,7 +40,9 @@ function postChunked(url: string, total: number): Promise<HttpResult> {
       },
     );
     // The server may close the connection once it has answered; that is the point.
-    req.on('error', (err: NodeJS.ErrnoException) => (err.code === 'EPIPE' || err.code === 'ECONNRESET' ? undefined : reject(err)));
+    req.on('error', (err: NodeJS.ErrnoException) =>
+      err.code === 'EPIPE' || err.code === 'ECONNRESET' ? undefined : reject(err),
+    );
     const chunk = Buffer.alloc(8192, 0x0a);
     let sent = 0;
     const pump = () => {

@@ -107,7 +107,10 @@ describe('exactly-once counting', () => {
     const spans = await makeSpans(calls);
     assert.equal((await postTraces(svc.url, toProtobuf(spans))).status, 200);
     for (const [i, batch] of chunks(shuffle(spans, 5), 70).entries()) {
-      const res = await postTraces(svc.url, i % 2 ? toJson(batch) : toProtobuf(batch), { json: i % 2 === 1, gzip: true });
+      const res = await postTraces(svc.url, i % 2 ? toJson(batch) : toProtobuf(batch), {
+        json: i % 2 === 1,
+        gzip: true,
+      });
       assert.equal(res.status, 200);
     }
     // One batch holding every span twice.
@@ -138,7 +141,8 @@ describe('exactly-once counting', () => {
       if (orderB[i]) sends.push(postTraces(secondUrl, toJson(orderB[i]!), { json: true, gzip: true }));
     }
     const byId = new Map(spans.map((s, i) => [s, calls[i]!]));
-    for (const span of shuffle(spans, 3)) sends.push(Promise.resolve(callback.onLlmEnd!(endEvent(byId.get(span)!, span))));
+    for (const span of shuffle(spans, 3))
+      sends.push(Promise.resolve(callback.onLlmEnd!(endEvent(byId.get(span)!, span))));
     const results = await Promise.all(sends);
     for (const r of results) if (r && typeof r === 'object' && 'status' in r) assert.equal(r.status, 200);
     await assertTotals(users, calls);

@@ -1,6 +1,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { expectedBy, httpRequest, makeSpans, postTraces, randomCalls, toProtobuf, type GenAiCall } from './helpers/spans.ts';
+import {
+  expectedBy,
+  httpRequest,
+  makeSpans,
+  postTraces,
+  randomCalls,
+  toProtobuf,
+  type GenAiCall,
+} from './helpers/spans.ts';
 import { startService, type Service } from './helpers/service.ts';
 
 const DAY = 86_400_000;

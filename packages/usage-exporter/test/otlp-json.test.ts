@@ -13,13 +13,22 @@ describe('OTLP/JSON ExportTraceServiceRequest decoder', () => {
   it('decodes what the real JSON serializer encodes exactly as the protobuf decoder decodes the same spans', async () => {
     const spans = await makeSpans([
       { user: 'u-1', model: 'gpt-4o', agent: 'planner', input: 1234, output: 56, costUsd: 0.25, time: T },
-      { user: 'u-2', model: 'claude-sonnet-4-5', provider: 'anthropic', input: 9, output: 1, error: 'overloaded', time: T },
+      {
+        user: 'u-2',
+        model: 'claude-sonnet-4-5',
+        provider: 'anthropic',
+        input: 9,
+        output: 1,
+        error: 'overloaded',
+        time: T,
+      },
     ]);
     const fromJson = decodeTraceRequestJson(toJson(spans));
     const fromProto = decodeTraceRequestProtobuf(toProtobuf(spans));
     assert.equal(fromJson.length, 2);
     // Plain copies: null-prototype maps compare by content.
-    const plain = (x: unknown) => JSON.parse(JSON.stringify(x, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)));
+    const plain = (x: unknown) =>
+      JSON.parse(JSON.stringify(x, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)));
     assert.deepEqual(plain(fromJson), plain(fromProto));
     assert.equal(fromJson[0]!.traceId, spans[0]!.spanContext().traceId);
     assert.equal(fromJson[1]!.status.code, 2);

@@ -81,14 +81,33 @@ describe('protobuf ExportTraceServiceRequest decoder', () => {
       ...ld(9, kv('big', anyInt(twoTo53))),
       ...ld(9, kv('kv', ld(6, ld(1, kv('inner', str(1, 'v')))))),
       ...ld(9, kv('bytes', ld(7, [1, 2, 3]))),
-      ...tag(99, 0), ...varint(300), // unknown varint
-      ...tag(98, 1), 1, 2, 3, 4, 5, 6, 7, 8, // unknown fixed64
-      ...tag(97, 5), 1, 2, 3, 4, // unknown fixed32
+      ...tag(99, 0),
+      ...varint(300), // unknown varint
+      ...tag(98, 1),
+      1,
+      2,
+      3,
+      4,
+      5,
+      6,
+      7,
+      8, // unknown fixed64
+      ...tag(97, 5),
+      1,
+      2,
+      3,
+      4, // unknown fixed32
       ...ld(96, [1, 2, 3]), // unknown length-delimited
-      ...tag(95, 3), ...tag(1, 0), 5, ...tag(95, 4), // unknown group
+      ...tag(95, 3),
+      ...tag(1, 0),
+      5,
+      ...tag(95, 4), // unknown group
       ...str(5, 'late-name'),
       ...ld(2, [1, 2, 3, 4, 5, 6, 7, 8]),
-      ...ld(1, Array.from({ length: 16 }, (_, i) => i + 1)),
+      ...ld(
+        1,
+        Array.from({ length: 16 }, (_, i) => i + 1),
+      ),
     ];
     // Resource after the scope spans: still applied to every span.
     const resourceSpans = [...ld(2, ld(2, span)), ...ld(1, ld(1, kv('service.name', str(1, 'late'))))];
@@ -111,7 +130,13 @@ describe('protobuf ExportTraceServiceRequest decoder', () => {
 
   it('rejects every truncation of a real request with OtlpDecodeError, or decodes fewer whole spans', async () => {
     const spans = await makeSpans(
-      Array.from({ length: 3 }, (_, i) => ({ user: `u${i}`, model: 'gpt-4o', input: 10, output: 5, time: 1_767_225_600_000 })),
+      Array.from({ length: 3 }, (_, i) => ({
+        user: `u${i}`,
+        model: 'gpt-4o',
+        input: 10,
+        output: 5,
+        time: 1_767_225_600_000,
+      })),
     );
     const body = toProtobuf(spans);
     let rejected = 0;
@@ -141,14 +166,19 @@ describe('protobuf ExportTraceServiceRequest decoder', () => {
       ['KeyValue without key', ld(1, ld(2, ld(2, ld(9, ld(2, str(1, 'v')))))), /KeyValue without a key/],
     ];
     for (const [name, bytes, message] of cases) {
-      assert.throws(() => decodeTraceRequestProtobuf(Buffer.from(bytes)), (err: Error) => {
-        assert.ok(err instanceof OtlpDecodeError, name);
-        assert.match(err.message, message, name);
-        return true;
-      });
+      assert.throws(
+        () => decodeTraceRequestProtobuf(Buffer.from(bytes)),
+        (err: Error) => {
+          assert.ok(err instanceof OtlpDecodeError, name);
+          assert.match(err.message, message, name);
+          return true;
+        },
+      );
     }
     // Random corruption of a real body: decoding either fails cleanly or yields spans, never a crash.
-    const body = toProtobuf(await makeSpans([{ user: 'u', model: 'gpt-4o', input: 1, output: 1, time: 1_767_225_600_000 }]));
+    const body = toProtobuf(
+      await makeSpans([{ user: 'u', model: 'gpt-4o', input: 1, output: 1, time: 1_767_225_600_000 }]),
+    );
     const rand = prng(42);
     for (let i = 0; i < 2000; i++) {
       const copy = Buffer.from(body);

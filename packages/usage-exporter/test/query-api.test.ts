@@ -32,10 +32,16 @@ describe('query API', () => {
     assert.deepEqual(Object.keys(body), ['user', 'from', 'to', 'totals', 'groups']);
     assert.equal(body.user, 'q-alice');
     assert.ok(new Date(body.from).getTime() <= Date.now() && Date.now() < new Date(body.to).getTime());
-    assert.deepEqual(
-      Object.keys(body.totals),
-      ['requests', 'errors', 'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens', 'reasoning_tokens', 'cost_usd'],
-    );
+    assert.deepEqual(Object.keys(body.totals), [
+      'requests',
+      'errors',
+      'input_tokens',
+      'output_tokens',
+      'cache_read_tokens',
+      'cache_write_tokens',
+      'reasoning_tokens',
+      'cost_usd',
+    ]);
     assert.deepEqual(body.totals, expectedBy(calls, (c) => c.user!).get('q-alice'));
     const perProvider = expectedBy(
       calls.filter((c) => c.user === 'q-alice'),
@@ -79,7 +85,10 @@ describe('query API', () => {
   });
 
   it('GET /v1/usage/models, /agents and /count list what was recorded', async () => {
-    assert.deepEqual((await json('/v1/usage/models')).body.models.sort(), [...new Set(calls.map((c) => c.model))].sort());
+    assert.deepEqual(
+      (await json('/v1/usage/models')).body.models.sort(),
+      [...new Set(calls.map((c) => c.model))].sort(),
+    );
     assert.deepEqual(
       (await json('/v1/usage/agents')).body.agents.sort(),
       [...new Set(calls.flatMap((c) => (c.agent ? [c.agent] : [])))].sort(),
@@ -97,7 +106,15 @@ describe('query API', () => {
     // The store sees the same limits the API set.
     assert.deepEqual(await svc.store.getLimits('team/x@example.com'), { tokens: 1_000_000, costUsd: 25.5 });
 
-    for (const bad of ['{}', '{"tokens": -1}', '{"tokens": 1.5}', '{"cost_usd": "5"}', '{"tokenz": 5}', '[1]', 'nope']) {
+    for (const bad of [
+      '{}',
+      '{"tokens": -1}',
+      '{"tokens": 1.5}',
+      '{"cost_usd": "5"}',
+      '{"tokenz": 5}',
+      '[1]',
+      'nope',
+    ]) {
       assert.equal((await json(`/v1/limits/${user}`, { method: 'PUT', body: bad })).status, 400, bad);
     }
     assert.deepEqual((await json(`/v1/limits/${user}`)).body, put.body, 'rejected updates changed nothing');

@@ -100,7 +100,15 @@ describe('OTLP/HTTP receiver', () => {
 
   it('skips large message content without storing it and still counts the call', async () => {
     const calls: GenAiCall[] = [
-      { user: 'content', model: 'gpt-4o', input: 7, output: 3, costUsd: 0.001, content: 'y'.repeat(500_000), time: today + 5 },
+      {
+        user: 'content',
+        model: 'gpt-4o',
+        input: 7,
+        output: 3,
+        costUsd: 0.001,
+        content: 'y'.repeat(500_000),
+        time: today + 5,
+      },
     ];
     const res = await postTraces(svc.url, toProtobuf(await makeSpans(calls)), { gzip: true });
     assert.equal(res.status, 200);

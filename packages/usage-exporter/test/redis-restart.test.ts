@@ -58,7 +58,11 @@ describe('Redis killed and restarted while a sender retries', () => {
       for (const user of users) {
         const res = await svc.api(`/v1/usage?user=${user}&from=${utcDay(today - 3 * DAY)}&to=${utcDay(today + DAY)}`);
         assert.equal(res.status, 200);
-        assert.deepEqual((JSON.parse(res.body.toString()) as { totals: Totals }).totals, expected.get(user), `${user} ${when}`);
+        assert.deepEqual(
+          (JSON.parse(res.body.toString()) as { totals: Totals }).totals,
+          expected.get(user),
+          `${user} ${when}`,
+        );
       }
     };
     // Before any replay: what was acknowledged before the crash came back from the AOF, nothing counted twice.

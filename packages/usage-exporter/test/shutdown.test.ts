@@ -26,44 +26,51 @@ describe('graceful shutdown', () => {
   it('stops accepting, finishes the in-flight batch, then closes Redis', async () => {
     const redis = await startRedisServer();
     const exporter = await startUsageExporter({ redisUrl: redis.url, host: '127.0.0.1', port: 0 });
-    const { port } = exporter.address!;
-    const calls = randomCalls(300, 61, ['shut'], today, 1);
-    const body = toProtobuf(await makeSpans(calls));
-
-    // A batch whose body is still arriving when shutdown starts.
-    let finishBody!: () => void;
-    let firstPartSent!: () => void;
-    const started = new Promise<void>((r) => (firstPartSent = r));
-    const response = new Promise<number>((resolve, reject) => {
-      const headers = { 'Content-Type': 'application/x-protobuf', 'Content-Length': String(body.length) };
-      const req = request({ host: '127.0.0.1', port, path: '/v1/traces', method: 'POST', agent: false, headers }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode!));
-      });
-      req.on('error', reject);
-      req.write(body.subarray(0, 100), () => firstPartSent());
-      finishBody = () => req.end(body.subarray(100));
-    });
-    await started;
-    // Wait (bounded) until the server counts the request as in flight.
-    for (let i = 0; i < 200 && exporter.inflightRequests === 0; i++) await new Promise((r) => setTimeout(r, 10));
-    assert.equal(exporter.inflightRequests, 1);
-
-    const shutdown = exporter.shutdown();
-    assert.equal(await canConnect(port), false, 'no new connections once shutdown started');
-    finishBody();
-    assert.equal(await response, 200, 'the in-flight batch is finished and acknowledged');
-    await shutdown;
-    assert.equal((exporter.store.redis as Redis).status, 'end', 'its Redis client is closed');
-
     const client = new Redis(redis.port, '127.0.0.1');
-    const report = await new UsageStore(client).getUsage({
-      userId: 'shut',
-      from: new Date(utcDay(today)),
-      to: new Date(today + DAY),
-    });
-    assert.deepEqual(report.totals, expectedBy(calls, () => 'x').get('x'));
-    client.disconnect();
-    await redis.stop();
+    try {
+      const { port } = exporter.address!;
+      const calls = randomCalls(300, 61, ['shut'], today, 1);
+      const body = toProtobuf(await makeSpans(calls));
+
+      // A batch whose body is still arriving when shutdown starts.
+      let finishBody!: () => void;
+      let firstPartSent!: () => void;
+      const started = new Promise<void>((r) => (firstPartSent = r));
+      const response = new Promise<number>((resolve, reject) => {
+        const headers = { 'Content-Type': 'application/x-protobuf', 'Content-Length': String(body.length) };
+        const req = request(
+          { host: '127.0.0.1', port, path: '/v1/traces', method: 'POST', agent: false, headers },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode!));
+          },
+        );
+        req.on('error', reject);
+        req.write(body.subarray(0, 100), () => firstPartSent());
+        finishBody = () => req.end(body.subarray(100));
+      });
+      await started;
+      // Wait (bounded) until the server counts the request as in flight.
+      for (let i = 0; i < 200 && exporter.inflightRequests === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.equal(exporter.inflightRequests, 1);
+
+      const shutdown = exporter.shutdown();
+      assert.equal(await canConnect(port), false, 'no new connections once shutdown started');
+      finishBody();
+      assert.equal(await response, 200, 'the in-flight batch is finished and acknowledged');
+      await shutdown;
+      assert.equal((exporter.store.redis as Redis).status, 'end', 'its Redis client is closed');
+
+      const report = await new UsageStore(client).getUsage({
+        userId: 'shut',
+        from: new Date(utcDay(today)),
+        to: new Date(today + DAY),
+      });
+      assert.deepEqual(report.totals, expectedBy(calls, () => 'x').get('x'));
+    } finally {
+      await exporter.shutdown();
+      client.disconnect();
+      await redis.stop();
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { diag } from '@opentelemetry/api';
-import { parse as parseYaml } from 'yaml';
+import { packageRequireOf } from '../module-require.js';
 import { PricingTable } from './pricing.js';
 import type { ModelPrice } from './types.js';
 import { validatePrices } from './validate.js';
@@ -47,6 +47,11 @@ export function loadPricingFile(path: string): ModelPrice[] {
  * `LLMTEL_PRICING_FILE`), overridden by `options.prices`. A bad file or price passed in code throws; a bad file named
  * by the environment is logged and the built-in prices are used.
  */
+function parseYaml(text: string): unknown {
+  const yaml = packageRequireOf()('yaml') as typeof import('yaml');
+  return yaml.parse(text);
+}
+
 export function resolvePricingTable(options: PricingOptions = {}, env: NodeJS.ProcessEnv = process.env): PricingTable {
   const overrides: ModelPrice[] = [];
   if (options.pricingFile !== undefined) {

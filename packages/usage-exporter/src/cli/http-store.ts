@@ -38,8 +38,7 @@ export class HttpQueryStore implements QueryStore {
 
   async getLimits(user: string): Promise<BudgetLimits | undefined> {
     const body = (await this.request('GET', `/v1/limits/${encodeURIComponent(user)}`, undefined, true)) as
-      | { tokens?: number; cost_usd?: number }
-      | undefined;
+      { tokens?: number; cost_usd?: number } | undefined;
     if (!body) return undefined;
     return {
       ...(body.tokens !== undefined ? { tokens: body.tokens } : {}),

@@ -132,7 +132,7 @@ const usageCommand: Command = {
       if (rows.length === 0) return ctx.io.out('No usage recorded.');
       ctx.io.out(
         formatTable(
-          ['USER', 'CYCLE', ...TOTAL_HEADERS],
+          [{ header: 'USER' }, { header: 'CYCLE' }, ...TOTAL_HEADERS.map((h) => ({ header: h, align: 'right' as const }))],
           rows.map((r) => [r.user, `${r.from.slice(0, 10)}..${r.to.slice(0, 10)}`, ...totalCells(r.totals)]),
         ),
       );
@@ -197,7 +197,8 @@ const limitsCommand: Command = {
       if (tokens !== undefined && (!Number.isSafeInteger(tokens) || tokens < 0)) {
         return '--tokens must be a non-negative integer';
       }
-      if (cost !== undefined && (!Number.isFinite(cost) || cost < 0)) return '--cost must be a non-negative number (USD)';
+      if (cost !== undefined && (!Number.isFinite(cost) || cost < 0))
+        return '--cost must be a non-negative number (USD)';
     }
     return undefined;
   },

@@ -18,11 +18,9 @@ export function formatTable(columns: (Column | string)[], rows: Cell[][]): strin
       .map((cell, i) => (aligns[i] === 'right' ? padStart(cell, widths[i]!) : padEnd(cell, widths[i]!)))
       .join('  ')
       .trimEnd();
-  return [
-    line(cols.map((c) => c.header)),
-    line(widths.map((w) => '-'.repeat(w))),
-    ...text.map((r) => line(r)),
-  ].join('\n');
+  return [line(cols.map((c) => c.header)), line(widths.map((w) => '-'.repeat(w))), ...text.map((r) => line(r))].join(
+    '\n',
+  );
 }
 
 function cellText(v: Cell | undefined): string {

@@ -22,7 +22,8 @@ export async function handleQuery(
 ): Promise<number> {
   const path = url.pathname;
   const method = req.method ?? 'GET';
-  if (path.startsWith('/v1/limits/')) return handleLimits(req, res, decodeUser(path.slice('/v1/limits/'.length)), store);
+  if (path.startsWith('/v1/limits/'))
+    return handleLimits(req, res, decodeUser(path.slice('/v1/limits/'.length)), store);
   if (method !== 'GET') throw new HttpError(405, `use GET for ${path}`);
   const q = url.searchParams;
   switch (path) {
@@ -123,6 +124,7 @@ function decodeUser(raw: string): string {
 function parseCount(raw: string | null, name: string, fallback: number): number {
   if (raw === null || raw === '') return fallback;
   const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < 1 || n > MAX_TOP) throw new HttpError(400, `${name} must be an integer from 1 to ${MAX_TOP}`);
+  if (!/^\d+$/.test(raw) || n < 1 || n > MAX_TOP)
+    throw new HttpError(400, `${name} must be an integer from 1 to ${MAX_TOP}`);
   return n;
 }

@@ -41,7 +41,11 @@ const CONTENT_TYPES: Record<string, OtlpEncoding> = {
   'application/json': 'json',
 };
 
-export async function handleTraces(req: IncomingMessage, res: ServerResponse, deps: TracesHandlerDeps): Promise<number> {
+export async function handleTraces(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: TracesHandlerDeps,
+): Promise<number> {
   const { metrics } = deps;
   if (req.method !== 'POST') {
     return fail(res, 'json', 405, 'use POST for /v1/traces', { Allow: 'POST' });

@@ -77,21 +77,21 @@ function decodeResourceSpans(r: WireReader, end: number, ctx: Ctx): void {
   const first = ctx.spans.length;
   const resource: OtlpAttributeMap = Object.create(null);
   const outer = enter(r, end);
-    while (r.pos < r.end) {
-      const tag = r.readTag();
-      switch (tag >>> 3) {
-        case 1:
-          expectWireType(tag, WIRE_LENGTH_DELIMITED, 'ResourceSpans.resource');
-          decodeResource(r, r.readLengthDelimitedEnd(), resource, ctx);
-          break;
-        case 2:
-          expectWireType(tag, WIRE_LENGTH_DELIMITED, 'ResourceSpans.scope_spans');
-          decodeScopeSpans(r, r.readLengthDelimitedEnd(), resource, ctx);
-          break;
-        default:
-          r.skip(tag & 7);
-      }
+  while (r.pos < r.end) {
+    const tag = r.readTag();
+    switch (tag >>> 3) {
+      case 1:
+        expectWireType(tag, WIRE_LENGTH_DELIMITED, 'ResourceSpans.resource');
+        decodeResource(r, r.readLengthDelimitedEnd(), resource, ctx);
+        break;
+      case 2:
+        expectWireType(tag, WIRE_LENGTH_DELIMITED, 'ResourceSpans.scope_spans');
+        decodeScopeSpans(r, r.readLengthDelimitedEnd(), resource, ctx);
+        break;
+      default:
+        r.skip(tag & 7);
     }
+  }
   leave(r, outer);
   // The resource may follow its spans on the wire; every span shares the one map, so assign it at the end.
   for (let i = first; i < ctx.spans.length; i++) ctx.spans[i]!.resource = resource;
@@ -99,13 +99,13 @@ function decodeResourceSpans(r: WireReader, end: number, ctx: Ctx): void {
 
 function decodeResource(r: WireReader, end: number, into: OtlpAttributeMap, ctx: Ctx): void {
   const outer = enter(r, end);
-    while (r.pos < r.end) {
-      const tag = r.readTag();
-      if (tag >>> 3 === 1) {
-        expectWireType(tag, WIRE_LENGTH_DELIMITED, 'Resource.attributes');
-        decodeKeyValue(r, r.readLengthDelimitedEnd(), into, ctx.skip, 0);
-      } else r.skip(tag & 7);
-    }
+  while (r.pos < r.end) {
+    const tag = r.readTag();
+    if (tag >>> 3 === 1) {
+      expectWireType(tag, WIRE_LENGTH_DELIMITED, 'Resource.attributes');
+      decodeKeyValue(r, r.readLengthDelimitedEnd(), into, ctx.skip, 0);
+    } else r.skip(tag & 7);
+  }
   leave(r, outer);
 }
 
@@ -113,43 +113,43 @@ function decodeScopeSpans(r: WireReader, end: number, resource: OtlpAttributeMap
   const first = ctx.spans.length;
   const scope: OtlpScope = { name: '', version: '' };
   const outer = enter(r, end);
-    while (r.pos < r.end) {
-      const tag = r.readTag();
-      switch (tag >>> 3) {
-        case 1:
-          expectWireType(tag, WIRE_LENGTH_DELIMITED, 'ScopeSpans.scope');
-          decodeScope(r, r.readLengthDelimitedEnd(), scope);
-          break;
-        case 2:
-          expectWireType(tag, WIRE_LENGTH_DELIMITED, 'ScopeSpans.spans');
-          if (ctx.spans.length >= ctx.maxSpans) throw new OtlpDecodeError(`more than ${ctx.maxSpans} spans`);
-          ctx.spans.push(decodeSpan(r, r.readLengthDelimitedEnd(), resource, scope, ctx.skip));
-          break;
-        default:
-          r.skip(tag & 7);
-      }
+  while (r.pos < r.end) {
+    const tag = r.readTag();
+    switch (tag >>> 3) {
+      case 1:
+        expectWireType(tag, WIRE_LENGTH_DELIMITED, 'ScopeSpans.scope');
+        decodeScope(r, r.readLengthDelimitedEnd(), scope);
+        break;
+      case 2:
+        expectWireType(tag, WIRE_LENGTH_DELIMITED, 'ScopeSpans.spans');
+        if (ctx.spans.length >= ctx.maxSpans) throw new OtlpDecodeError(`more than ${ctx.maxSpans} spans`);
+        ctx.spans.push(decodeSpan(r, r.readLengthDelimitedEnd(), resource, scope, ctx.skip));
+        break;
+      default:
+        r.skip(tag & 7);
     }
+  }
   leave(r, outer);
   for (let i = first; i < ctx.spans.length; i++) ctx.spans[i]!.scope = scope;
 }
 
 function decodeScope(r: WireReader, end: number, scope: OtlpScope): void {
   const outer = enter(r, end);
-    while (r.pos < r.end) {
-      const tag = r.readTag();
-      switch (tag >>> 3) {
-        case 1:
-          expectWireType(tag, WIRE_LENGTH_DELIMITED, 'InstrumentationScope.name');
-          scope.name = r.readString();
-          break;
-        case 2:
-          expectWireType(tag, WIRE_LENGTH_DELIMITED, 'InstrumentationScope.version');
-          scope.version = r.readString();
-          break;
-        default:
-          r.skip(tag & 7);
-      }
+  while (r.pos < r.end) {
+    const tag = r.readTag();
+    switch (tag >>> 3) {
+      case 1:
+        expectWireType(tag, WIRE_LENGTH_DELIMITED, 'InstrumentationScope.name');
+        scope.name = r.readString();
+        break;
+      case 2:
+        expectWireType(tag, WIRE_LENGTH_DELIMITED, 'InstrumentationScope.version');
+        scope.version = r.readString();
+        break;
+      default:
+        r.skip(tag & 7);
     }
+  }
   leave(r, outer);
 }
 
@@ -174,75 +174,75 @@ function decodeSpan(
     scope,
   };
   const outer = enter(r, end);
-    while (r.pos < r.end) {
-      const tag = r.readTag();
-      switch (tag >>> 3) {
-        case 1:
-          expectWireType(tag, WIRE_LENGTH_DELIMITED, 'Span.trace_id');
-          span.traceId = r.readHex();
-          break;
-        case 2:
-          expectWireType(tag, WIRE_LENGTH_DELIMITED, 'Span.span_id');
-          span.spanId = r.readHex();
-          break;
-        case 4:
-          expectWireType(tag, WIRE_LENGTH_DELIMITED, 'Span.parent_span_id');
-          span.parentSpanId = r.readHex();
-          break;
-        case 5:
-          expectWireType(tag, WIRE_LENGTH_DELIMITED, 'Span.name');
-          span.name = r.readString();
-          break;
-        case 6:
-          expectWireType(tag, WIRE_VARINT, 'Span.kind');
-          span.kind = r.readVarint32();
-          break;
-        case 7:
-          expectWireType(tag, WIRE_FIXED64, 'Span.start_time_unix_nano');
-          span.startTimeUnixNano = r.readFixed64BigInt();
-          break;
-        case 8:
-          expectWireType(tag, WIRE_FIXED64, 'Span.end_time_unix_nano');
-          span.endTimeUnixNano = r.readFixed64BigInt();
-          break;
-        case 9:
-          expectWireType(tag, WIRE_LENGTH_DELIMITED, 'Span.attributes');
-          decodeKeyValue(r, r.readLengthDelimitedEnd(), span.attributes, skip, 0);
-          break;
-        case 15:
-          expectWireType(tag, WIRE_LENGTH_DELIMITED, 'Span.status');
-          decodeStatus(r, r.readLengthDelimitedEnd(), span.status);
-          break;
-        case 16:
-          expectWireType(tag, WIRE_FIXED32, 'Span.flags');
-          r.readFixed32();
-          break;
-        default:
-          // trace_state, events, links and the dropped counts do not affect usage.
-          r.skip(tag & 7);
-      }
+  while (r.pos < r.end) {
+    const tag = r.readTag();
+    switch (tag >>> 3) {
+      case 1:
+        expectWireType(tag, WIRE_LENGTH_DELIMITED, 'Span.trace_id');
+        span.traceId = r.readHex();
+        break;
+      case 2:
+        expectWireType(tag, WIRE_LENGTH_DELIMITED, 'Span.span_id');
+        span.spanId = r.readHex();
+        break;
+      case 4:
+        expectWireType(tag, WIRE_LENGTH_DELIMITED, 'Span.parent_span_id');
+        span.parentSpanId = r.readHex();
+        break;
+      case 5:
+        expectWireType(tag, WIRE_LENGTH_DELIMITED, 'Span.name');
+        span.name = r.readStringInterned();
+        break;
+      case 6:
+        expectWireType(tag, WIRE_VARINT, 'Span.kind');
+        span.kind = r.readVarint32();
+        break;
+      case 7:
+        expectWireType(tag, WIRE_FIXED64, 'Span.start_time_unix_nano');
+        span.startTimeUnixNano = r.readFixed64BigInt();
+        break;
+      case 8:
+        expectWireType(tag, WIRE_FIXED64, 'Span.end_time_unix_nano');
+        span.endTimeUnixNano = r.readFixed64BigInt();
+        break;
+      case 9:
+        expectWireType(tag, WIRE_LENGTH_DELIMITED, 'Span.attributes');
+        decodeKeyValue(r, r.readLengthDelimitedEnd(), span.attributes, skip, 0);
+        break;
+      case 15:
+        expectWireType(tag, WIRE_LENGTH_DELIMITED, 'Span.status');
+        decodeStatus(r, r.readLengthDelimitedEnd(), span.status);
+        break;
+      case 16:
+        expectWireType(tag, WIRE_FIXED32, 'Span.flags');
+        r.readFixed32();
+        break;
+      default:
+        // trace_state, events, links and the dropped counts do not affect usage.
+        r.skip(tag & 7);
     }
+  }
   leave(r, outer);
   return span;
 }
 
 function decodeStatus(r: WireReader, end: number, status: { code: number; message: string }): void {
   const outer = enter(r, end);
-    while (r.pos < r.end) {
-      const tag = r.readTag();
-      switch (tag >>> 3) {
-        case 2:
-          expectWireType(tag, WIRE_LENGTH_DELIMITED, 'Status.message');
-          status.message = r.readString();
-          break;
-        case 3:
-          expectWireType(tag, WIRE_VARINT, 'Status.code');
-          status.code = r.readVarint32();
-          break;
-        default:
-          r.skip(tag & 7);
-      }
+  while (r.pos < r.end) {
+    const tag = r.readTag();
+    switch (tag >>> 3) {
+      case 2:
+        expectWireType(tag, WIRE_LENGTH_DELIMITED, 'Status.message');
+        status.message = r.readString();
+        break;
+      case 3:
+        expectWireType(tag, WIRE_VARINT, 'Status.code');
+        status.code = r.readVarint32();
+        break;
+      default:
+        r.skip(tag & 7);
     }
+  }
   leave(r, outer);
 }
 
@@ -256,22 +256,22 @@ function decodeKeyValue(
   let key: string | undefined;
   let value: OtlpAttributeValue = null;
   const outer = enter(r, end);
-    while (r.pos < r.end) {
-      const tag = r.readTag();
-      switch (tag >>> 3) {
-        case 1:
-          expectWireType(tag, WIRE_LENGTH_DELIMITED, 'KeyValue.key');
-          key = r.readString();
-          break;
-        case 2:
-          expectWireType(tag, WIRE_LENGTH_DELIMITED, 'KeyValue.value');
-          if (key !== undefined && skip.has(key)) r.skip(WIRE_LENGTH_DELIMITED);
-          else value = decodeAnyValue(r, r.readLengthDelimitedEnd(), depth + 1);
-          break;
-        default:
-          r.skip(tag & 7);
-      }
+  while (r.pos < r.end) {
+    const tag = r.readTag();
+    switch (tag >>> 3) {
+      case 1:
+        expectWireType(tag, WIRE_LENGTH_DELIMITED, 'KeyValue.key');
+        key = r.readStringInterned();
+        break;
+      case 2:
+        expectWireType(tag, WIRE_LENGTH_DELIMITED, 'KeyValue.value');
+        if (key !== undefined && skip.has(key)) r.skip(WIRE_LENGTH_DELIMITED);
+        else value = decodeAnyValue(r, r.readLengthDelimitedEnd(), depth + 1);
+        break;
+      default:
+        r.skip(tag & 7);
     }
+  }
   leave(r, outer);
   if (key === undefined) throw new OtlpDecodeError('KeyValue without a key');
   if (!skip.has(key)) into[key] = value;
@@ -281,65 +281,65 @@ function decodeAnyValue(r: WireReader, end: number, depth: number): OtlpAttribut
   if (depth > MAX_DEPTH) throw new OtlpDecodeError('attribute values nested too deeply');
   let value: OtlpAttributeValue = null;
   const outer = enter(r, end);
-    while (r.pos < r.end) {
-      const tag = r.readTag();
-      switch (tag >>> 3) {
-        case 1:
-          expectWireType(tag, WIRE_LENGTH_DELIMITED, 'AnyValue.string_value');
-          value = r.readString();
-          break;
-        case 2:
-          expectWireType(tag, WIRE_VARINT, 'AnyValue.bool_value');
-          value = r.readBool();
-          break;
-        case 3:
-          expectWireType(tag, WIRE_VARINT, 'AnyValue.int_value');
-          value = r.readVarint64();
-          break;
-        case 4:
-          expectWireType(tag, WIRE_FIXED64, 'AnyValue.double_value');
-          value = r.readDouble();
-          break;
-        case 5: {
-          expectWireType(tag, WIRE_LENGTH_DELIMITED, 'AnyValue.array_value');
-          const arrEnd = r.readLengthDelimitedEnd();
-          const values: OtlpAttributeValue[] = [];
-          const outer2 = enter(r, arrEnd);
-            while (r.pos < r.end) {
-              const t = r.readTag();
-              if (t >>> 3 === 1) {
-                expectWireType(t, WIRE_LENGTH_DELIMITED, 'ArrayValue.values');
-                values.push(decodeAnyValue(r, r.readLengthDelimitedEnd(), depth + 1));
-              } else r.skip(t & 7);
-            }
-          leave(r, outer2);
-          value = values;
-          break;
+  while (r.pos < r.end) {
+    const tag = r.readTag();
+    switch (tag >>> 3) {
+      case 1:
+        expectWireType(tag, WIRE_LENGTH_DELIMITED, 'AnyValue.string_value');
+        value = r.readStringInterned();
+        break;
+      case 2:
+        expectWireType(tag, WIRE_VARINT, 'AnyValue.bool_value');
+        value = r.readBool();
+        break;
+      case 3:
+        expectWireType(tag, WIRE_VARINT, 'AnyValue.int_value');
+        value = r.readVarint64();
+        break;
+      case 4:
+        expectWireType(tag, WIRE_FIXED64, 'AnyValue.double_value');
+        value = r.readDouble();
+        break;
+      case 5: {
+        expectWireType(tag, WIRE_LENGTH_DELIMITED, 'AnyValue.array_value');
+        const arrEnd = r.readLengthDelimitedEnd();
+        const values: OtlpAttributeValue[] = [];
+        const outer2 = enter(r, arrEnd);
+        while (r.pos < r.end) {
+          const t = r.readTag();
+          if (t >>> 3 === 1) {
+            expectWireType(t, WIRE_LENGTH_DELIMITED, 'ArrayValue.values');
+            values.push(decodeAnyValue(r, r.readLengthDelimitedEnd(), depth + 1));
+          } else r.skip(t & 7);
         }
-        case 6: {
-          expectWireType(tag, WIRE_LENGTH_DELIMITED, 'AnyValue.kvlist_value');
-          const listEnd = r.readLengthDelimitedEnd();
-          const map: OtlpAttributeMap = Object.create(null);
-          const outer2 = enter(r, listEnd);
-            while (r.pos < r.end) {
-              const t = r.readTag();
-              if (t >>> 3 === 1) {
-                expectWireType(t, WIRE_LENGTH_DELIMITED, 'KeyValueList.values');
-                decodeKeyValue(r, r.readLengthDelimitedEnd(), map, NO_SKIP, depth + 1);
-              } else r.skip(t & 7);
-            }
-          leave(r, outer2);
-          value = map;
-          break;
-        }
-        case 7:
-          expectWireType(tag, WIRE_LENGTH_DELIMITED, 'AnyValue.bytes_value');
-          value = r.readBytes().toString('base64');
-          break;
-        default:
-          r.skip(tag & 7);
+        leave(r, outer2);
+        value = values;
+        break;
       }
+      case 6: {
+        expectWireType(tag, WIRE_LENGTH_DELIMITED, 'AnyValue.kvlist_value');
+        const listEnd = r.readLengthDelimitedEnd();
+        const map: OtlpAttributeMap = Object.create(null);
+        const outer2 = enter(r, listEnd);
+        while (r.pos < r.end) {
+          const t = r.readTag();
+          if (t >>> 3 === 1) {
+            expectWireType(t, WIRE_LENGTH_DELIMITED, 'KeyValueList.values');
+            decodeKeyValue(r, r.readLengthDelimitedEnd(), map, NO_SKIP, depth + 1);
+          } else r.skip(t & 7);
+        }
+        leave(r, outer2);
+        value = map;
+        break;
+      }
+      case 7:
+        expectWireType(tag, WIRE_LENGTH_DELIMITED, 'AnyValue.bytes_value');
+        value = r.readBytes().toString('base64');
+        break;
+      default:
+        r.skip(tag & 7);
     }
+  }
   leave(r, outer);
   return value;
 }

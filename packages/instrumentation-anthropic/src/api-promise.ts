@@ -1,0 +1,115 @@
+import type { ApiPromiseLike, ResponseProps } from './internal-types.js';
+
+/** What to do when the SDK settles a request. Each callback is called at most once per settlement path. */
+export interface ApiPromiseObserver {
+  /** The SDK parsed the body (a JSON value, or a `Stream` for streamed requests). Must not throw. */
+  parsed(value: unknown, props: ResponseProps): void;
+  /** The request or the parsing failed (HTTP error status, network error, abort). Must not throw. */
+  failed(error: unknown): void;
+  /** The app took the raw `Response` (`asResponse()`) and nobody parsed it: the body is the app's. */
+  unparsed(): void;
+}
+
+export function isApiPromiseLike(value: unknown): value is ApiPromiseLike {
+  if (typeof value !== 'object' || value === null) return false;
+  const p = value as Partial<ApiPromiseLike>;
+  return typeof p.parseResponse === 'function' && typeof p.responsePromise?.then === 'function';
+}
+
+/**
+ * Observes an `APIPromise` in place, so that the app gets the SDK's own object back with `withResponse()`,
+ * `asResponse()`, `_thenUnwrap()` and lazy parsing unchanged.
+ *
+ * Why these hooks: in openai v5, v6 and v7 an `APIPromise` holds two instance fields, `responsePromise` (the HTTP
+ * response, retries included) and `parseResponse(client, props)`, which reads the body only when someone awaits the
+ * promise or calls `withResponse()`. Wrapping `then()` instead would parse eagerly and break `asResponse()`, which
+ * must return an unconsumed `Response`. So:
+ * - `responsePromise` is replaced by a derived promise that reports rejections and rejects with the same error (an
+ *   app that never awaits still gets its unhandled rejection, as before);
+ * - `parseResponse` is wrapped to see the parsed value (or the parse error);
+ * - `_thenUnwrap(transform)` (used by `chat.completions.parse()`, `responses.stream()`, ...) gets a transform that
+ *   sees the value first: in v7 its children parse through closures over the original request, not through the
+ *   parent's fields, so this is the only place their value shows;
+ * - `asResponse()`, on the promise and its children, ends the span without usage when the app takes the raw
+ *   response and nothing parses it.
+ * The value is delivered once per request, whichever promise parses it first.
+ */
+export function observeApiPromise(promise: ApiPromiseLike, observer: ApiPromiseObserver): void {
+  const state: ParseState = { parsed: false, delivered: false, observer };
+  const { responsePromise } = promise;
+  promise.responsePromise = responsePromise.then(undefined, (error: unknown) => {
+    observer.failed(error);
+    throw error;
+  });
+  observe(promise, state, true);
+}
+
+interface ParseState {
+  /** Someone started parsing the body. */
+  parsed: boolean;
+  /** `observer.parsed` was called. */
+  delivered: boolean;
+  observer: ApiPromiseObserver;
+}
+
+function deliver(state: ParseState, value: unknown, props: ResponseProps): void {
+  if (state.delivered) return;
+  state.delivered = true;
+  state.observer.parsed(value, props);
+}
+
+function observe(promise: Partial<ApiPromiseLike>, state: ParseState, root: boolean): void {
+  const { parseResponse, asResponse, _thenUnwrap: thenUnwrap } = promise;
+  const { observer } = state;
+  if (typeof parseResponse === 'function') {
+    promise.parseResponse = function observedParseResponse(this: unknown, client: unknown, props: ResponseProps) {
+      state.parsed = true;
+      let parsed: unknown;
+      try {
+        parsed = parseResponse.call(this, client, props);
+      } catch (error) {
+        observer.failed(error);
+        throw error;
+      }
+      return Promise.resolve(parsed).then(
+        (value) => {
+          // A child's value has been through its transform; only the root's is the SDK's own response.
+          if (root) deliver(state, value, props);
+          return value;
+        },
+        (error: unknown) => {
+          observer.failed(error);
+          throw error;
+        },
+      );
+    };
+  }
+  if (typeof asResponse === 'function') {
+    promise.asResponse = function observedAsResponse(this: unknown) {
+      const response = asResponse.call(this);
+      // `withResponse()` calls `parse()` before `asResponse()`; both wait on the same response, and the parse
+      // callback was registered first, so by the time this runs `state.parsed` tells whether anyone reads the body.
+      void Promise.resolve(response).then(
+        () => {
+          if (!state.parsed) observer.unparsed();
+        },
+        () => undefined,
+      );
+      return response;
+    };
+  }
+  if (typeof thenUnwrap === 'function') {
+    promise._thenUnwrap = function observedThenUnwrap(this: unknown, transform: unknown, ...rest: unknown[]) {
+      const observed =
+        typeof transform === 'function'
+          ? function observedTransform(this: unknown, value: unknown, props: ResponseProps): unknown {
+              deliver(state, value, props);
+              return (transform as (v: unknown, p: ResponseProps) => unknown).call(this, value, props);
+            }
+          : transform;
+      const child = thenUnwrap.call(this, observed, ...rest);
+      if (typeof child === 'object' && child !== null) observe(child, state, false);
+      return child;
+    };
+  }
+}

@@ -1,0 +1,2 @@
+export { AnthropicInstrumentation } from './instrumentation.js';
+export type { AnthropicInstrumentationConfig } from './types.js';

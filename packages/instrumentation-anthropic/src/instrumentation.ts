@@ -1,0 +1,271 @@
+import { context, diag } from '@opentelemetry/api';
+import { InstrumentationBase, InstrumentationNodeModuleDefinition, isWrapped } from '@opentelemetry/instrumentation';
+import {
+  activeNativeSpanClaim,
+  GenAiTelemetry,
+  NativeSpanClaim,
+  resolveCaptureMessageContent,
+  resolveNativeSpanMode,
+  runWithNativeSpanClaim,
+  type GenAiCall,
+  type GenAiResponse,
+  type NativeSpanMode,
+} from '@llmtel/core';
+import { isApiPromiseLike, observeApiPromise } from './api-promise.js';
+import type { Completion, ResourceLike } from './internal-types.js';
+import { interceptClientSpans } from './native.js';
+import { messagesRequest, messagesResponse } from './operation.js';
+import { targetOf } from './provider.js';
+import { observeStream } from './stream.js';
+import { MessagesStreamAccumulator } from './stream-accumulator.js';
+import type { AnthropicInstrumentationConfig } from './types.js';
+import { isObject } from './utils.js';
+
+export const PACKAGE_NAME = '@llmtel/instrumentation-anthropic';
+export const PACKAGE_VERSION = '0.1.0';
+/**
+ * The `@anthropic-ai/sdk` releases this instrumentation was written and tested against: from 0.50 (the first one
+ * with the `core/api-promise` layout) to 1.x; 0.134 is the first that traces itself.
+ */
+export const SUPPORTED_VERSIONS = ['>=0.50.0 <2'];
+
+/** The kind of the claims this package makes (see `NativeSpanClaim`). */
+const CLAIM_KIND = 'anthropic.messages';
+
+type Method = (this: ResourceLike, ...args: unknown[]) => unknown;
+
+interface MessagesPrototype {
+  create: Method;
+  stream?: Method;
+}
+
+/** A call the instrumentation started and must see to its end. */
+interface Started {
+  completion: Completion;
+  streaming: boolean;
+  capture: boolean;
+}
+
+/** `Messages` and `Beta.Messages`, reached from the SDK's exported client class. */
+function resources(moduleExports: unknown): (MessagesPrototype | undefined)[] {
+  const exports = moduleExports as { Anthropic?: unknown; default?: unknown } | undefined;
+  const Anthropic = (exports?.Anthropic ?? exports?.default) as
+    | { Messages?: unknown; Beta?: { Messages?: unknown } }
+    | undefined;
+  const proto = (cls: unknown): MessagesPrototype | undefined => {
+    const p = (cls as { prototype?: MessagesPrototype } | undefined)?.prototype;
+    return typeof p?.create === 'function' ? p : undefined;
+  };
+  return [proto(Anthropic?.Messages), proto(Anthropic?.Beta?.Messages)];
+}
+
+/** The end of one call; see `NativeSpanClaim.settle` for why ending waits for the SDK's own span. */
+class ClaimedCompletion implements Completion {
+  private readonly call: GenAiCall;
+  private readonly claim: NativeSpanClaim;
+
+  constructor(call: GenAiCall, claim: NativeSpanClaim) {
+    this.call = call;
+    this.claim = claim;
+  }
+
+  get ended(): boolean {
+    return this.claim.settled;
+  }
+
+  recordChunk(): void {
+    this.call.recordChunk();
+  }
+
+  end(response?: GenAiResponse): void {
+    this.claim.settle(() => this.call.end(response));
+  }
+
+  fail(error: unknown, partial?: GenAiResponse): void {
+    this.claim.settle(() => this.call.fail(error, partial));
+  }
+}
+
+/**
+ * OpenTelemetry instrumentation of `@anthropic-ai/sdk` (0.50 to 1.x): one CLIENT span per provider request made
+ * through `messages.create` and `beta.messages.create`, plain or streamed, including the SDK helpers built on them
+ * (`messages.stream()`, `messages.parse()`, the beta tool runner). Tokens follow the conventions (input includes
+ * cache reads and writes), each token class is priced at its own rate, and the SDK's own tracing (0.134 and later)
+ * never adds a second span for the same request (see the `nativeSpans` option).
+ */
+export class AnthropicInstrumentation extends InstrumentationBase<AnthropicInstrumentationConfig> {
+  // `declare`: the base constructor calls setConfig(), which sets these; a field initializer would reset them.
+  declare private telemetry: GenAiTelemetry;
+  declare private nativeSpans: NativeSpanMode;
+
+  constructor(config: AnthropicInstrumentationConfig = {}) {
+    super(PACKAGE_NAME, PACKAGE_VERSION, config);
+  }
+
+  override setConfig(config: AnthropicInstrumentationConfig = {}): void {
+    if (config.contentRedactor !== undefined && typeof config.contentRedactor !== 'function') {
+      throw new TypeError('contentRedactor must be a function');
+    }
+    const nativeSpans = resolveNativeSpanMode(config.nativeSpans);
+    const telemetry = new GenAiTelemetry({
+      tracer: () => this.tracer,
+      meter: () => this.meter,
+      captureMessageContent: resolveCaptureMessageContent(config.captureMessageContent),
+      contentRedactor: config.contentRedactor,
+      maxContentLength: config.maxContentLength,
+      pricing: config.pricing,
+    });
+    super.setConfig(config);
+    this.telemetry = telemetry;
+    this.nativeSpans = nativeSpans;
+  }
+
+  protected init(): InstrumentationNodeModuleDefinition {
+    return new InstrumentationNodeModuleDefinition(
+      '@anthropic-ai/sdk',
+      SUPPORTED_VERSIONS,
+      (moduleExports: unknown) => this.patch(moduleExports),
+      (moduleExports: unknown) => this.unpatch(moduleExports),
+    );
+  }
+
+  /**
+   * Wraps `create` and `stream` on the prototypes reachable from the package's main export. Both statics exist from
+   * 0.50 to 1.x in the CommonJS (`index.js`) and ESM (`index.mjs`, via import-in-the-middle) builds, and each build
+   * has its own classes, so patching from the main export covers `require` and `import` without per-file hooks.
+   */
+  private patch(moduleExports: unknown): unknown {
+    for (const proto of resources(moduleExports)) {
+      if (proto === undefined) {
+        this._diag.debug('anthropic: a resource to instrument was not found; the SDK layout may have changed');
+        continue;
+      }
+      this._wrap(proto, 'create', (original) => this.wrapCreate(original));
+      if (typeof proto.stream === 'function') {
+        this._wrap(proto as Required<MessagesPrototype>, 'stream', (original) => this.wrapStream(original));
+      }
+    }
+    return moduleExports;
+  }
+
+  private unpatch(moduleExports: unknown): void {
+    for (const proto of resources(moduleExports)) {
+      if (proto === undefined) continue;
+      if (isWrapped(proto.create)) this._unwrap(proto, 'create');
+      if (isWrapped(proto.stream)) this._unwrap(proto as Required<MessagesPrototype>, 'stream');
+    }
+  }
+
+  private wrapCreate(original: Method): Method {
+    const instrumentation = this;
+    return function create(this: ResourceLike, ...args: unknown[]): unknown {
+      const claim = instrumentation.claimFor(this, args[0], 'create');
+      if (claim === undefined) return original.apply(this, args);
+      let started: Started;
+      try {
+        const call = claim.start();
+        started = {
+          completion: new ClaimedCompletion(call, claim),
+          streaming: (args[0] as { stream?: unknown }).stream === true,
+          capture: instrumentation.telemetry.captureMessageContent,
+        };
+      } catch (error) {
+        diag.debug('llmtel anthropic: could not start a span; calling the SDK uninstrumented', error);
+        return original.apply(this, args);
+      }
+      let result: unknown;
+      try {
+        // The SDK's HTTP request runs inside the span's context, so transport spans become its children.
+        result = runWithNativeSpanClaim(claim, claim.call!.context, () => original.apply(this, args));
+      } catch (error) {
+        started.completion.fail(error);
+        throw error;
+      }
+      instrumentation.observe(started, result);
+      return result;
+    };
+  }
+
+  /**
+   * `messages.stream()` sends its request through `messages.create()`, which makes the span. The helper of an SDK
+   * that traces itself starts its span before that call, though, so a claim is put in effect around the helper:
+   * whichever comes first, the SDK's span or the `create()` call, starts the one llmtel call for the request.
+   */
+  private wrapStream(original: Method): Method {
+    const instrumentation = this;
+    return function stream(this: ResourceLike, ...args: unknown[]): unknown {
+      const claim = instrumentation.claimFor(this, args[0], 'stream');
+      if (claim === undefined) return original.apply(this, args);
+      return runWithNativeSpanClaim(claim, context.active(), () => original.apply(this, args));
+    };
+  }
+
+  /**
+   * The claim for one request: for `create()` called by an instrumented `stream()` helper, the helper's; otherwise a
+   * new one. Undefined when the call cannot be described (the SDK then runs uninstrumented and reports its own
+   * validation errors).
+   */
+  private claimFor(resource: ResourceLike, body: unknown, method: 'create' | 'stream'): NativeSpanClaim | undefined {
+    try {
+      if (!isObject(body)) return undefined;
+      const client = resource?._client;
+      interceptClientSpans(client);
+      if (method === 'create') {
+        const pending = activeNativeSpanClaim();
+        if (pending !== undefined && pending.kind === CLAIM_KIND && pending.bind()) return pending;
+      }
+      const telemetry = this.telemetry;
+      const capture = telemetry.captureMessageContent;
+      const request = messagesRequest(body, targetOf(client), capture, method === 'stream' || body.stream === true);
+      const claim = new NativeSpanClaim({
+        kind: CLAIM_KIND,
+        mode: this.nativeSpans,
+        ownsContent: capture,
+        startCall: () => telemetry.startCall(request),
+      });
+      if (method === 'create') claim.bind();
+      return claim;
+    } catch (error) {
+      diag.debug('llmtel anthropic: could not describe a request; calling the SDK uninstrumented', error);
+      return undefined;
+    }
+  }
+
+  private observe(started: Started, result: unknown): void {
+    const { completion } = started;
+    try {
+      if (isApiPromiseLike(result)) {
+        observeApiPromise(result, {
+          parsed: (value) => this.onParsed(started, value),
+          failed: (error) => completion.fail(error),
+          unparsed: () => completion.end(),
+        });
+      } else if (typeof (result as Promise<unknown> | undefined)?.then === 'function') {
+        // Not an APIPromise (a custom transport or a future SDK): observe the plain promise without changing it.
+        (result as Promise<unknown>).then(
+          (value) => this.onParsed(started, value),
+          (error: unknown) => completion.fail(error),
+        );
+      } else {
+        this.onParsed(started, result);
+      }
+    } catch (error) {
+      diag.debug('llmtel anthropic: could not observe a response', error);
+      completion.end();
+    }
+  }
+
+  private onParsed(started: Started, value: unknown): void {
+    const { completion, capture } = started;
+    try {
+      if (started.streaming) {
+        if (!observeStream(value, completion, new MessagesStreamAccumulator(capture))) completion.end();
+        return;
+      }
+      completion.end(messagesResponse(value, capture));
+    } catch (error) {
+      diag.debug('llmtel anthropic: could not read a response', error);
+      completion.end();
+    }
+  }
+}

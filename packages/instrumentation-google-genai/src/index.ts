@@ -1,0 +1,2 @@
+export { GoogleGenAIInstrumentation } from './instrumentation.js';
+export type { GoogleGenAIInstrumentationConfig } from './types.js';

@@ -1,0 +1,195 @@
+import { context, diag } from '@opentelemetry/api';
+import { InstrumentationBase, InstrumentationNodeModuleDefinition, isWrapped } from '@opentelemetry/instrumentation';
+import { GenAiTelemetry, resolveCaptureMessageContent, type GenAiCall, type GenAiRequest } from '@llmtel/core';
+import type { ModelsLike, RequestMethod } from './internal-types.js';
+import { embeddingsRequest, generateRequest } from './request.js';
+import { embeddingsResponse, generateResponse } from './response.js';
+import { observeStream, StreamAccumulator } from './stream.js';
+import { targetOf } from './target.js';
+import type { GoogleGenAIInstrumentationConfig } from './types.js';
+import { isObject, type Json } from './utils.js';
+
+export const PACKAGE_NAME = '@llmtel/instrumentation-google-genai';
+export const PACKAGE_VERSION = '0.1.0';
+/**
+ * The `@google/genai` versions this instrumentation was written and tested against: 1.1.0 (the first release whose
+ * CommonJS build loads; 1.0.x ships it as an ES module named `.js`) up to the current 3.x.
+ */
+export const SUPPORTED_VERSIONS = ['>=1.1.0 <4'];
+
+type Kind = 'generate' | 'stream' | 'embed';
+
+interface Hook {
+  method: string;
+  kind: Kind;
+}
+
+/**
+ * Where the requests are made. `generateContent`, `generateContentStream` and (from v2) `embedContent` are arrow
+ * functions the `Models` constructor assigns to each instance, so they are not on any prototype; and each of them
+ * may send several requests (automatic function calling, automatic continuation), while chat sessions call them on
+ * the client's `models`. Every one of those paths ends in one of these `Models.prototype` methods, called once per
+ * HTTP request, so wrapping them gives exactly one span per request, with no double spans for chats, for clients
+ * created before the instrumentation was enabled too. In v1, `embedContent` itself is the prototype method.
+ */
+function hooksOf(proto: Record<string, unknown>): Hook[] {
+  const hooks: Hook[] = [
+    { method: 'generateContentInternal', kind: 'generate' },
+    { method: 'generateContentStreamInternal', kind: 'stream' },
+  ];
+  hooks.push({ method: typeof proto.embedContentInternal === 'function' ? 'embedContentInternal' : 'embedContent', kind: 'embed' });
+  return hooks;
+}
+
+/** `Models.prototype` of one build of the SDK (its CommonJS and ES module builds each have their own classes). */
+function modelsPrototype(moduleExports: unknown): Record<string, unknown> | undefined {
+  const models = isObject(moduleExports) || typeof moduleExports === 'function' ? (moduleExports as Json).Models : undefined;
+  const proto = (models as { prototype?: unknown } | undefined)?.prototype;
+  return isObject(proto) ? proto : undefined;
+}
+
+/**
+ * OpenTelemetry instrumentation of the `@google/genai` SDK (v1.1 to v3): one CLIENT span per request made by
+ * `models.generateContent`, `models.generateContentStream`, `models.embedContent` and chat sessions
+ * (`chats.create(...).sendMessage` / `sendMessageStream`), against the Gemini API (`gcp.gemini`) or Vertex AI
+ * (`gcp.vertex_ai`).
+ */
+export class GoogleGenAIInstrumentation extends InstrumentationBase<GoogleGenAIInstrumentationConfig> {
+  // `declare`: the base constructor calls setConfig(), which sets it; a field initializer would reset it.
+  declare private telemetry: GenAiTelemetry;
+
+  constructor(config: GoogleGenAIInstrumentationConfig = {}) {
+    super(PACKAGE_NAME, PACKAGE_VERSION, config);
+  }
+
+  override setConfig(config: GoogleGenAIInstrumentationConfig = {}): void {
+    if (config.contentRedactor !== undefined && typeof config.contentRedactor !== 'function') {
+      throw new TypeError('contentRedactor must be a function');
+    }
+    const telemetry = new GenAiTelemetry({
+      tracer: () => this.tracer,
+      meter: () => this.meter,
+      captureMessageContent: resolveCaptureMessageContent(config.captureMessageContent),
+      contentRedactor: config.contentRedactor,
+      maxContentLength: config.maxContentLength,
+      pricing: config.pricing,
+    });
+    super.setConfig(config);
+    this.telemetry = telemetry;
+  }
+
+  /**
+   * The package's main entry: in Node it is `dist/node/index.cjs` for `require` and `dist/node/index.mjs` for
+   * `import` (through import-in-the-middle), each exporting its own `Models` class.
+   */
+  protected init(): InstrumentationNodeModuleDefinition {
+    return new InstrumentationNodeModuleDefinition(
+      '@google/genai',
+      SUPPORTED_VERSIONS,
+      (moduleExports: unknown) => this.patch(moduleExports),
+      (moduleExports: unknown) => this.unpatch(moduleExports),
+    );
+  }
+
+  private patch(moduleExports: unknown): unknown {
+    const proto = modelsPrototype(moduleExports);
+    if (proto === undefined) {
+      this._diag.debug('@google/genai: Models class not found; the SDK layout may have changed');
+      return moduleExports;
+    }
+    for (const { method, kind } of hooksOf(proto)) {
+      if (typeof proto[method] !== 'function') {
+        this._diag.debug(`@google/genai: Models.prototype.${method} not found; the SDK layout may have changed`);
+        continue;
+      }
+      if (isWrapped(proto[method])) continue;
+      this._wrap(proto as unknown as Record<string, RequestMethod>, method, (original) => this.wrapRequest(original, kind));
+    }
+    return moduleExports;
+  }
+
+  private unpatch(moduleExports: unknown): void {
+    const proto = modelsPrototype(moduleExports);
+    if (proto === undefined) return;
+    for (const { method } of hooksOf(proto)) {
+      if (isWrapped(proto[method])) this._unwrap(proto as unknown as Record<string, RequestMethod>, method);
+    }
+  }
+
+  private wrapRequest(original: RequestMethod, kind: Kind): RequestMethod {
+    const instrumentation = this;
+    return function request(this: ModelsLike, params: unknown, ...rest: unknown[]): Promise<unknown> {
+      const call = instrumentation.start(this, params, kind);
+      if (call === undefined) return original.call(this, params, ...rest);
+      let result: Promise<unknown>;
+      try {
+        // The SDK's HTTP request runs inside the span's context, so transport spans become its children.
+        result = context.with(call.context, () => original.call(this, params, ...rest));
+      } catch (error) {
+        call.fail(error);
+        throw error;
+      }
+      return instrumentation.observe(call, kind, result);
+    };
+  }
+
+  private start(models: ModelsLike, params: unknown, kind: Kind): GenAiCall | undefined {
+    try {
+      if (!isObject(params)) return undefined;
+      const target = targetOf(models?.apiClient, params);
+      const request: GenAiRequest =
+        kind === 'embed' ? embeddingsRequest(params, target) : generateRequest(params, target, kind === 'stream');
+      return this.telemetry.startCall(request);
+    } catch (error) {
+      diag.debug('llmtel google-genai: could not start a span; calling the SDK uninstrumented', error);
+      return undefined;
+    }
+  }
+
+  /**
+   * Ends the span when the response arrives (or, for streams, when the stream does). The promise handed back is
+   * the SDK's own for plain requests; for streams it resolves to the SDK's stream wrapped by `observeStream`.
+   */
+  private observe(call: GenAiCall, kind: Kind, result: Promise<unknown>): Promise<unknown> {
+    const telemetry = this.telemetry;
+    if (kind !== 'stream') {
+      result.then(
+        (value) => end(call, () => (kind === 'embed' ? embeddingsResponse(value) : generateResponse(value))),
+        (error: unknown) => call.fail(error),
+      );
+      return result;
+    }
+    return result.then(
+      (stream) => {
+        if (!isAsyncIterable(stream)) {
+          call.end();
+          return stream;
+        }
+        try {
+          return observeStream(stream, call, new StreamAccumulator(telemetry.captureMessageContent));
+        } catch (error) {
+          diag.debug('llmtel google-genai: could not observe a stream', error);
+          call.end();
+          return stream;
+        }
+      },
+      (error: unknown) => {
+        call.fail(error);
+        throw error;
+      },
+    );
+  }
+}
+
+function end(call: GenAiCall, response: () => ReturnType<typeof generateResponse>): void {
+  try {
+    call.end(response());
+  } catch (error) {
+    diag.debug('llmtel google-genai: could not read a response', error);
+    call.end();
+  }
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return isObject(value) && typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function';
+}
