@@ -41,7 +41,7 @@ export const DEFAULT_NATIVE_SPAN_MODE: NativeSpanMode = 'merge';
 export function resolveNativeSpanMode(code: unknown): NativeSpanMode {
   if (code === undefined) return DEFAULT_NATIVE_SPAN_MODE;
   if (code === 'merge' || code === 'suppress') return code;
-  throw new RangeError(`nativeSpans must be one of ${NATIVE_SPAN_MODES.join(', ')}; got ${String(code)}`);
+  throw new RangeError(`nativeSpans must be one of ${NATIVE_SPAN_MODES.join(', ')}; got ${JSON.stringify(code)}`);
 }
 
 /**

@@ -50,8 +50,7 @@ interface Started {
 function resources(moduleExports: unknown): (MessagesPrototype | undefined)[] {
   const exports = moduleExports as { Anthropic?: unknown; default?: unknown } | undefined;
   const Anthropic = (exports?.Anthropic ?? exports?.default) as
-    | { Messages?: unknown; Beta?: { Messages?: unknown } }
-    | undefined;
+    { Messages?: unknown; Beta?: { Messages?: unknown } } | undefined;
   const proto = (cls: unknown): MessagesPrototype | undefined => {
     const p = (cls as { prototype?: MessagesPrototype } | undefined)?.prototype;
     return typeof p?.create === 'function' ? p : undefined;
@@ -157,32 +156,9 @@ export class AnthropicInstrumentation extends InstrumentationBase<AnthropicInstr
   }
 
   private wrapCreate(original: Method): Method {
-    const instrumentation = this;
+    const call = (resource: ResourceLike, args: unknown[]) => this.create(original, resource, args);
     return function create(this: ResourceLike, ...args: unknown[]): unknown {
-      const claim = instrumentation.claimFor(this, args[0], 'create');
-      if (claim === undefined) return original.apply(this, args);
-      let started: Started;
-      try {
-        const call = claim.start();
-        started = {
-          completion: new ClaimedCompletion(call, claim),
-          streaming: (args[0] as { stream?: unknown }).stream === true,
-          capture: instrumentation.telemetry.captureMessageContent,
-        };
-      } catch (error) {
-        diag.debug('llmtel anthropic: could not start a span; calling the SDK uninstrumented', error);
-        return original.apply(this, args);
-      }
-      let result: unknown;
-      try {
-        // The SDK's HTTP request runs inside the span's context, so transport spans become its children.
-        result = runWithNativeSpanClaim(claim, claim.call!.context, () => original.apply(this, args));
-      } catch (error) {
-        started.completion.fail(error);
-        throw error;
-      }
-      instrumentation.observe(started, result);
-      return result;
+      return call(this, args);
     };
   }
 
@@ -192,12 +168,40 @@ export class AnthropicInstrumentation extends InstrumentationBase<AnthropicInstr
    * whichever comes first, the SDK's span or the `create()` call, starts the one llmtel call for the request.
    */
   private wrapStream(original: Method): Method {
-    const instrumentation = this;
+    const claimFor = (resource: ResourceLike, body: unknown) => this.claimFor(resource, body, 'stream');
     return function stream(this: ResourceLike, ...args: unknown[]): unknown {
-      const claim = instrumentation.claimFor(this, args[0], 'stream');
+      const claim = claimFor(this, args[0]);
       if (claim === undefined) return original.apply(this, args);
       return runWithNativeSpanClaim(claim, context.active(), () => original.apply(this, args));
     };
+  }
+
+  private create(original: Method, resource: ResourceLike, args: unknown[]): unknown {
+    const claim = this.claimFor(resource, args[0], 'create');
+    if (claim === undefined) return original.apply(resource, args);
+    let started: Started;
+    let call: GenAiCall;
+    try {
+      call = claim.start();
+      started = {
+        completion: new ClaimedCompletion(call, claim),
+        streaming: (args[0] as { stream?: unknown }).stream === true,
+        capture: this.telemetry.captureMessageContent,
+      };
+    } catch (error) {
+      diag.debug('llmtel anthropic: could not start a span; calling the SDK uninstrumented', error);
+      return original.apply(resource, args);
+    }
+    let result: unknown;
+    try {
+      // The SDK's HTTP request runs inside the span's context, so transport spans become its children.
+      result = runWithNativeSpanClaim(claim, call.context, () => original.apply(resource, args));
+    } catch (error) {
+      started.completion.fail(error);
+      throw error;
+    }
+    this.observe(started, result);
+    return result;
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { GenAiMessage, GenAiMessagePart } from '@llmtel/core';
-import { isObject, type Json } from './utils.js';
+import { isObject, stringOr, type Json } from './utils.js';
 
 /**
  * Anthropic content blocks in the GenAI conventions' message shape
@@ -55,15 +55,15 @@ function part(block: unknown): GenAiMessagePart | undefined {
   if (!isObject(block)) return undefined;
   switch (block.type) {
     case 'text':
-      return { type: 'text', content: String(block.text ?? '') };
+      return { type: 'text', content: stringOr(block.text) ?? '' };
     case 'thinking':
-      return { type: 'reasoning', content: String(block.thinking ?? '') };
+      return { type: 'reasoning', content: stringOr(block.thinking) ?? '' };
     case 'redacted_thinking':
       return undefined;
     case 'tool_use':
     case 'server_tool_use':
     case 'mcp_tool_use':
-      return { type: 'tool_call', id: block.id as string, name: String(block.name ?? ''), arguments: block.input };
+      return { type: 'tool_call', id: block.id as string, name: stringOr(block.name) ?? '', arguments: block.input };
     case 'tool_result':
     case 'mcp_tool_result':
       return { type: 'tool_call_response', id: block.tool_use_id as string, response: toolResult(block.content) };
@@ -91,7 +91,7 @@ export function inputMessages(messages: unknown): GenAiMessage[] {
   const out: GenAiMessage[] = [];
   for (const message of messages as unknown[]) {
     if (!isObject(message)) continue;
-    out.push({ role: String(message.role ?? 'user'), parts: parts(message.content) });
+    out.push({ role: stringOr(message.role) ?? 'user', parts: parts(message.content) });
   }
   return out;
 }
@@ -128,7 +128,7 @@ export function contentText(content: unknown, into: string[] = []): string[] {
 
 /** The text of a request's system prompt and messages, for an input token estimate. */
 export function requestText(body: Json): string {
-  const texts = contentText(body.system as unknown);
+  const texts = contentText(body.system);
   if (Array.isArray(body.messages)) {
     for (const message of body.messages as unknown[]) {
       if (isObject(message)) contentText(message.content, texts);

@@ -34,7 +34,7 @@ export function interceptClientSpans(client: ClientLike | undefined): void {
     if (!('_tracer' in client) && tracesEnabled(client.openTelemetry)) {
       warnOnce(
         'llmtel anthropic: this @anthropic-ai/sdk traces itself in a way llmtel does not know; each messages call ' +
-          'may have two spans. Set openTelemetry: false on the client to keep llmtel`s alone.',
+          "may have two spans. Set openTelemetry: false on the client to keep llmtel's alone.",
       );
     }
     return;
@@ -43,6 +43,6 @@ export function interceptClientSpans(client: ClientLike | undefined): void {
   try {
     client._tracer = interceptNativeSpans(tracer as Tracer, matchesMessagesSpan);
   } catch (error) {
-    warnOnce('llmtel anthropic: could not reach the SDK`s tracer; each messages call may have two spans', error);
+    warnOnce("llmtel anthropic: could not reach the SDK's tracer; each messages call may have two spans", error);
   }
 }

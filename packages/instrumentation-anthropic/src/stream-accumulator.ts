@@ -107,8 +107,8 @@ function rebuild(blocks: readonly (BlockState | undefined)[]): Json[] {
   for (const state of blocks) {
     if (state === undefined) continue;
     const block = { ...state.block };
-    if (block.type === 'text') block.text = String(block.text ?? '') + state.text.join('');
-    else if (block.type === 'thinking') block.thinking = String(block.thinking ?? '') + state.text.join('');
+    if (block.type === 'text') block.text = (stringOr(block.text) ?? '') + state.text.join('');
+    else if (block.type === 'thinking') block.thinking = (stringOr(block.thinking) ?? '') + state.text.join('');
     if (state.json.length > 0) block.input = parseJson(state.json.join(''));
     out.push(block);
   }

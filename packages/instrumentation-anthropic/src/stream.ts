@@ -71,7 +71,8 @@ class ObservedIterator implements AsyncIterator<unknown> {
 
   throw(error?: unknown): Promise<IteratorResult<unknown>> {
     this.fail(error);
-    if (typeof this.inner.throw !== 'function') return Promise.reject(error as Error);
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- rethrows the caller's value as is
+    if (typeof this.inner.throw !== 'function') return Promise.reject(error);
     return this.inner.throw(error).then(this.onResult, this.onError);
   }
 
@@ -113,7 +114,9 @@ class ObservedIterator implements AsyncIterator<unknown> {
 
 // `await using` / `Symbol.asyncDispose` come from %AsyncIteratorPrototype%, like on the SDK's async generators.
 try {
-  const asyncIteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf(async function* () {}).prototype) as object;
+  const asyncIteratorPrototype = Object.getPrototypeOf(
+    Object.getPrototypeOf(async function* () {}).prototype,
+  ) as object;
   Object.setPrototypeOf(ObservedIterator.prototype, asyncIteratorPrototype);
 } catch {
   // Only the disposal protocol is lost.

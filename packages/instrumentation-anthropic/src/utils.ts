@@ -41,7 +41,7 @@ export function messagesRequestAttributes(body: Json): Attributes {
   setNumber(attrs, ATTR_GEN_AI_REQUEST_TOP_K, body.top_k);
   const stop = body.stop_sequences;
   if (Array.isArray(stop) && stop.length > 0 && stop.every((s) => typeof s === 'string')) {
-    attrs[ATTR_GEN_AI_REQUEST_STOP_SEQUENCES] = stop as string[];
+    attrs[ATTR_GEN_AI_REQUEST_STOP_SEQUENCES] = stop;
   }
   // Structured outputs: `output_config.format`, or the beta API's deprecated `output_format`.
   const outputConfig = isObject(body.output_config) ? body.output_config : undefined;

@@ -141,6 +141,9 @@ describe('replaying every recorded Anthropic exchange through the real SDK', () 
       'gen_ai.request.model': 'invalid-model-name',
       'error.type': '404',
     });
-    assert.equal(failed.reduce((n, p) => n + p.value.count, 0), 1);
+    assert.equal(
+      failed.reduce((n, p) => n + p.value.count, 0),
+      1,
+    );
   });
 });

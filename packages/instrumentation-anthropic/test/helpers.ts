@@ -56,6 +56,7 @@ interface ProcessOtel {
 }
 
 let processOtel: ProcessOtel | undefined;
+let instance: AnthropicInstrumentation | undefined;
 
 /**
  * One set of SDKs per test process, registered globally: `@anthropic-ai/sdk` 0.134+ starts its own spans from the
@@ -98,10 +99,17 @@ export interface Harness {
  * Enables the instrumentation, then loads `@anthropic-ai/sdk` (so that the require hook patches it) and starts a
  * loopback fake provider. One harness at a time per process: `close()` disables the instrumentation again.
  */
-export async function setup(config: AnthropicInstrumentationConfig = {}, version: SdkVersion = 'current'): Promise<Harness> {
+export async function setup(
+  config: AnthropicInstrumentationConfig = {},
+  version: SdkVersion = 'current',
+): Promise<Harness> {
   const { exporter, tracerProvider, reader, meterProvider } = otel();
   exporter.reset();
-  const instrumentation = new AnthropicInstrumentation({ ...config, enabled: false });
+  // One instance per process: the require hook patches a module when it is first loaded, so an instance created
+  // after the SDK was loaded would never see it. Later harnesses reconfigure and re-enable the same instance.
+  instance ??= new AnthropicInstrumentation({ enabled: false });
+  const instrumentation = instance;
+  instrumentation.setConfig({ ...config, enabled: false });
   instrumentation.setTracerProvider(tracerProvider);
   instrumentation.setMeterProvider(meterProvider);
   instrumentation.enable();
@@ -144,7 +152,7 @@ export function loadAnthropic(version: SdkVersion): AnthropicClass {
 
 /** The version of the `@anthropic-ai/sdk` copy a test runs against. */
 export function sdkVersionOf(version: SdkVersion): string {
-  return (createRequire(SDK_DIRS[version])('@anthropic-ai/sdk/package.json') as { version: string }).version;
+  return (createRequire(SDK_DIRS[version])('@anthropic-ai/sdk/version') as { VERSION: string }).VERSION;
 }
 
 /** Data points of a metric whose attributes include all of `attrs`. */

@@ -132,7 +132,10 @@ describe('@anthropic-ai/sdk with its own tracing on', () => {
     h.fake.enqueue(fixture);
     const body = requestBodyOf(fixture);
     delete body.stream;
-    const message = await h.client().messages.stream(body as never).finalMessage();
+    const message = await h
+      .client()
+      .messages.stream(body as never)
+      .finalMessage();
     assert.equal(message.content[0]!.type, 'text');
     const spans = await h.waitForSpans(1);
     assert.equal(spans.length, 1);

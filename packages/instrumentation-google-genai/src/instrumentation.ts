@@ -1,6 +1,7 @@
 import { context, diag } from '@opentelemetry/api';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition, isWrapped } from '@opentelemetry/instrumentation';
 import { GenAiTelemetry, resolveCaptureMessageContent, type GenAiCall, type GenAiRequest } from '@llmtel/core';
+import { telemetryError } from './errors.js';
 import type { ModelsLike, RequestMethod } from './internal-types.js';
 import { embeddingsRequest, generateRequest } from './request.js';
 import { embeddingsResponse, generateResponse } from './response.js';
@@ -126,7 +127,7 @@ export class GoogleGenAIInstrumentation extends InstrumentationBase<GoogleGenAII
         // The SDK's HTTP request runs inside the span's context, so transport spans become its children.
         result = context.with(call.context, () => original.call(this, params, ...rest));
       } catch (error) {
-        call.fail(error);
+        call.fail(telemetryError(error));
         throw error;
       }
       return instrumentation.observe(call, kind, result);
@@ -155,7 +156,7 @@ export class GoogleGenAIInstrumentation extends InstrumentationBase<GoogleGenAII
     if (kind !== 'stream') {
       result.then(
         (value) => end(call, () => (kind === 'embed' ? embeddingsResponse(value) : generateResponse(value))),
-        (error: unknown) => call.fail(error),
+        (error: unknown) => call.fail(telemetryError(error)),
       );
       return result;
     }
@@ -174,7 +175,7 @@ export class GoogleGenAIInstrumentation extends InstrumentationBase<GoogleGenAII
         }
       },
       (error: unknown) => {
-        call.fail(error);
+        call.fail(telemetryError(error));
         throw error;
       },
     );

@@ -1,5 +1,6 @@
 import { diag } from '@opentelemetry/api';
 import type { GenAiCall, GenAiMessage, GenAiMessagePart, GenAiResponse, TokenUsage } from '@llmtel/core';
+import { telemetryError } from './errors.js';
 import { candidateMessages } from './messages.js';
 import { candidateTexts, usageOf } from './response.js';
 import { finishReasonOf, isObject, stringOr } from './utils.js';
@@ -161,5 +162,5 @@ function fail(call: GenAiCall, error: unknown, accumulator: StreamAccumulator): 
   } catch (err) {
     diag.debug('llmtel google-genai: could not read a failed stream', err);
   }
-  call.fail(error, partial);
+  call.fail(telemetryError(error), partial);
 }

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { context } from '@opentelemetry/api';
+import { context, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import {
@@ -62,9 +62,11 @@ export interface Harness {
   /** The `@google/genai` module, required after the instrumentation was enabled. */
   sdk: GenAIModule;
   fake: FakeProvider;
+  /** A tracer of the same provider, for the app's own spans. */
+  tracer: Tracer;
   /** A Vertex AI client (project `test-project`, location `test-location`, as in the recordings) on the fake. */
   vertex(options?: Record<string, unknown>): Client;
-  /** A Gemini API client on the fake. */
+  /** A Gemini API client (API version v1beta) on the fake. */
   gemini(options?: Record<string, unknown>): Client;
   spans(): ReadableSpan[];
   /** Waits until `count` spans have ended and returns them. Bounded: fails after ~20 s. */
@@ -97,7 +99,7 @@ export async function setup(config: GoogleGenAIInstrumentationConfig = {}, major
     contextManagerSet = true;
   }
   const exporter = new InMemorySpanExporter();
-  const tracerProvider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const tracerProvider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
   const reader = new TestMetricReader();
   const meterProvider = new MeterProvider({ readers: [reader] });
 
@@ -113,6 +115,7 @@ export async function setup(config: GoogleGenAIInstrumentationConfig = {}, major
     instrumentation,
     sdk,
     fake,
+    tracer: tracerProvider.getTracer('test-app'),
     vertex: (options = {}) =>
       new sdk.GoogleGenAI({
         vertexai: true,
@@ -123,7 +126,9 @@ export async function setup(config: GoogleGenAIInstrumentationConfig = {}, major
         googleAuthOptions: { authClient: offlineAuthClient(major) } as never,
         ...options,
       }),
-    gemini: (options = {}) => new sdk.GoogleGenAI({ apiKey: 'test-key', httpOptions: { baseUrl: fake.url }, ...options }),
+    // v1beta, the version the API reference documents (v3's default is v1; v1's is v1beta).
+    gemini: (options = {}) =>
+      new sdk.GoogleGenAI({ apiKey: 'test-key', apiVersion: 'v1beta', httpOptions: { baseUrl: fake.url }, ...options }),
     spans: () => exporter.getFinishedSpans(),
     async waitForSpans(count) {
       for (let i = 0; i < 2000; i++) {

@@ -57,7 +57,7 @@ for (const major of [3, 1] as SdkMajor[]) {
         for (const [key, value] of Object.entries(expectedUsageAttributes(fixture.usage))) {
           assert.equal(attrs[key], value, key);
         }
-        assert.equal(attrs['llmtel.usage.estimated'], undefined);
+        assert.equal(attrs['llmtel.usage.estimated'], false);
         assert.equal(attrs['llmtel.usage.billable'], true);
         const usage = fixture.usage!;
         const expectedCost =
@@ -111,7 +111,7 @@ for (const major of [3, 1] as SdkMajor[]) {
       assert.equal(span.attributes['gen_ai.embeddings.dimension.count'], 4);
       assert.equal(span.attributes['gen_ai.usage.input_tokens'], fixture.usage!.input_tokens);
       assert.equal(span.attributes['gen_ai.usage.output_tokens'], undefined);
-      assert.equal(span.attributes['llmtel.usage.estimated'], undefined);
+      assert.equal(span.attributes['llmtel.usage.estimated'], false);
       assert.ok((span.attributes['llmtel.usage.cost_usd'] as number) > 0);
       assert.deepEqual(h.fake.requests[sentBefore]!.body, fixture.request.body);
     });

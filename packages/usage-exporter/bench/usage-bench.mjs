@@ -39,7 +39,8 @@ const gzip = argv.includes('--gzip');
 const WARMUP_BATCHES = 10;
 
 const started = performance.now();
-const log = (msg) => process.stderr.write(`[bench:usage ${((performance.now() - started) / 1000).toFixed(0)}s] ${msg}\n`);
+const log = (msg) =>
+  process.stderr.write(`[bench:usage ${((performance.now() - started) / 1000).toFixed(0)}s] ${msg}\n`);
 
 // ---- spans -----------------------------------------------------------------------------------------------------
 
@@ -54,7 +55,7 @@ const AGENTS = ['', 'planner', 'writer', 'support'];
 /** Batches of real SDK spans with the attributes llmtel's instrumentations set, serialised by the real serializer. */
 async function makeBodies(count, seed) {
   let s = seed;
-  const rand = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rand = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
   const exporter = new InMemorySpanExporter();
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': 'bench-app', 'service.version': '1.0.0' }),
@@ -273,11 +274,27 @@ async function main() {
       return `CPU µs/record: exporter ${min('exporter')}, Redis ${min('redis')}`;
     };
     const rows = [
-      ['llmtel exporter: OTLP/HTTP → one Lua call per batch', fmt(ours), `${results.ours.map(fmt).join(', ')}; ${cpuNote(cpu.ours)}`],
-      ['naive exporter: OTLP/HTTP → pipelined EVALSHA per record', fmt(naive), `${results.naive.map(fmt).join(', ')}; ${cpuNote(cpu.naive)}`],
+      [
+        'llmtel exporter: OTLP/HTTP → one Lua call per batch',
+        fmt(ours),
+        `${results.ours.map(fmt).join(', ')}; ${cpuNote(cpu.ours)}`,
+      ],
+      [
+        'naive exporter: OTLP/HTTP → pipelined EVALSHA per record',
+        fmt(naive),
+        `${results.naive.map(fmt).join(', ')}; ${cpuNote(cpu.naive)}`,
+      ],
       ['ratio llmtel / naive', `${(ours / naive).toFixed(2)}×`, ''],
-      ['reference, Redis only: llmtel UsageStore.recordBatch', fmt(best(results.oursRedis)), results.oursRedis.map(fmt).join(', ')],
-      ['reference, Redis only: naive pipelined EVALSHA', fmt(best(results.naiveRedis)), results.naiveRedis.map(fmt).join(', ')],
+      [
+        'reference, Redis only: llmtel UsageStore.recordBatch',
+        fmt(best(results.oursRedis)),
+        results.oursRedis.map(fmt).join(', '),
+      ],
+      [
+        'reference, Redis only: naive pipelined EVALSHA',
+        fmt(best(results.naiveRedis)),
+        results.naiveRedis.map(fmt).join(', '),
+      ],
     ];
     const w0 = Math.max(...rows.map((r) => r[0].length), 4);
     const w1 = Math.max(...rows.map((r) => r[1].length), 'records/s (best)'.length);

@@ -128,7 +128,7 @@ export class UsageExporter {
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
     this.inflight++;
     let route = 'other';
-    this.route(req, res, (r) => (route = r))
+    void this.route(req, res, (r) => (route = r))
       .catch((err: unknown) => {
         if (err instanceof HttpError) {
           sendJson(res, err.status, { error: err.message }, err.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {});

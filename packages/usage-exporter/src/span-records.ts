@@ -55,7 +55,8 @@ export class SpanConverter {
           spanId: span.spanId,
           attributes: span.attributes,
           startTimeMs: nanosToMillis(span.startTimeUnixNano),
-          endTimeMs: nanosToMillis(span.endTimeUnixNano),
+          // An unset end time (0) must not hide the start time.
+          ...(span.endTimeUnixNano > 0n ? { endTimeMs: nanosToMillis(span.endTimeUnixNano) } : {}),
           statusCode: span.status.code,
           statusMessage: span.status.message,
           name: span.name,

@@ -40,7 +40,10 @@ describe('llmtel CLI', () => {
   let calls: GenAiCall[];
   before(async () => {
     svc = await startService();
-    calls = randomCalls(120, 71, ['cli-ann', 'cli-ben'], today, 1).map((c) => ({ ...c, time: Math.min(c.time, Date.now()) }));
+    calls = randomCalls(120, 71, ['cli-ann', 'cli-ben'], today, 1).map((c) => ({
+      ...c,
+      time: Math.min(c.time, Date.now()),
+    }));
     assert.equal((await postTraces(svc.url, toProtobuf(await makeSpans(calls)))).status, 200);
   });
   after(() => svc.close());
@@ -51,7 +54,17 @@ describe('llmtel CLI', () => {
     const [title, , ...rest] = out.split('\n');
     assert.match(title!, /^Usage of cli-ann from \d{4}-\d{2}-\d{2}T.* to /);
     const rows = assertAligned(rest.join('\n'));
-    assert.deepEqual(rows[0], ['MODEL', 'REQUESTS', 'ERRORS', 'INPUT', 'OUTPUT', 'CACHE READ', 'CACHE WRITE', 'REASONING', 'COST']);
+    assert.deepEqual(rows[0], [
+      'MODEL',
+      'REQUESTS',
+      'ERRORS',
+      'INPUT',
+      'OUTPUT',
+      'CACHE READ',
+      'CACHE WRITE',
+      'REASONING',
+      'COST',
+    ]);
     const perModel = expectedBy(
       calls.filter((c) => c.user === 'cli-ann'),
       (c) => c.model,
@@ -59,15 +72,36 @@ describe('llmtel CLI', () => {
     for (const [model, t] of perModel) {
       const row = rows.find((r) => r[0] === model);
       assert.ok(row, model);
-      assert.deepEqual(row.slice(1, 8), [t.requests, t.errors, t.input_tokens, t.output_tokens, t.cache_read_tokens, 0, t.reasoning_tokens].map(fmt));
+      assert.deepEqual(
+        row.slice(1, 8),
+        [t.requests, t.errors, t.input_tokens, t.output_tokens, t.cache_read_tokens, 0, t.reasoning_tokens].map(fmt),
+      );
     }
     const total = expectedBy(calls, (c) => c.user!).get('cli-ann')!;
-    assert.deepEqual(rows.at(-1)!.slice(0, 4), ['TOTAL', fmt(total.requests), fmt(total.errors), fmt(total.input_tokens)]);
+    assert.deepEqual(rows.at(-1)!.slice(0, 4), [
+      'TOTAL',
+      fmt(total.requests),
+      fmt(total.errors),
+      fmt(total.input_tokens),
+    ]);
   });
 
   it('usage --by day with --from/--to, and --json', async () => {
     const day = utcDay(Math.min(calls[0]!.time, Date.now()));
-    const { code, out } = await run(['usage', '--user', 'cli-ben', '--by', 'day', '--from', day, '--to', day, '--json', '--redis', svc.redis.url]);
+    const { code, out } = await run([
+      'usage',
+      '--user',
+      'cli-ben',
+      '--by',
+      'day',
+      '--from',
+      day,
+      '--to',
+      day,
+      '--json',
+      '--redis',
+      svc.redis.url,
+    ]);
     assert.equal(code, 0);
     const report = JSON.parse(out) as { totals: { requests: number }; groups: { key: string }[] };
     assert.equal(report.totals.requests, calls.filter((c) => c.user === 'cli-ben' && utcDay(c.time) === day).length);
@@ -83,11 +117,27 @@ describe('llmtel CLI', () => {
     assert.equal(code, 0);
     const rows = assertAligned(out);
     assert.equal(rows[0]![0], 'USER');
-    assert.deepEqual(rows.slice(1).map((r) => r[0]).sort(), ['cli-ann', 'cli-ben']);
+    assert.deepEqual(
+      rows
+        .slice(1)
+        .map((r) => r[0])
+        .sort(),
+      ['cli-ann', 'cli-ben'],
+    );
   });
 
   it('limits set/get/delete, directly on Redis and through the query API', async () => {
-    const set = await run(['limits', 'set', 'cli-ann', '--tokens', '2000000', '--cost', '12.5', '--redis', svc.redis.url]);
+    const set = await run([
+      'limits',
+      'set',
+      'cli-ann',
+      '--tokens',
+      '2000000',
+      '--cost',
+      '12.5',
+      '--redis',
+      svc.redis.url,
+    ]);
     assert.equal(set.code, 0, set.err);
     assert.deepEqual(assertAligned(set.out), [
       ['USER', 'TOKENS / CYCLE', 'COST / CYCLE'],

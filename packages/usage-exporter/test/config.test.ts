@@ -70,11 +70,17 @@ describe('configuration', () => {
 
 describe('tables', () => {
   it('pads columns, right-aligns numbers with separators, and neutralises control characters', () => {
-    const out = formatTable(['NAME', 'N'], [
-      ['a', 1234567],
-      ['bb\u001b[31m', 5],
-    ]);
-    assert.equal(out, ['NAME             N', '-------  ---------', 'a        1,234,567', 'bb?[31m          5'].join('\n'));
+    const out = formatTable(
+      ['NAME', 'N'],
+      [
+        ['a', 1234567],
+        ['bb\u001b[31m', 5],
+      ],
+    );
+    assert.equal(
+      out,
+      ['NAME             N', '-------  ---------', 'a        1,234,567', 'bb?[31m          5'].join('\n'),
+    );
   });
 
   it('formats USD with enough decimals for small amounts', () => {

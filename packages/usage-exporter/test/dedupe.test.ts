@@ -124,7 +124,7 @@ describe('exactly-once counting', () => {
     const calls = randomCalls(400, 12, users, today).map((c) => {
       // The in-process LlmEndEvent carries no error type; keep this run to successful calls.
       const { error: _error, ...rest } = c;
-      return rest as GenAiCall;
+      return rest;
     });
     const spans = await makeSpans(calls);
     const secondUrl = second.address!.url;
@@ -142,7 +142,7 @@ describe('exactly-once counting', () => {
     }
     const byId = new Map(spans.map((s, i) => [s, calls[i]!]));
     for (const span of shuffle(spans, 3))
-      sends.push(Promise.resolve(callback.onLlmEnd!(endEvent(byId.get(span)!, span))));
+      sends.push(Promise.resolve(callback.onLlmEnd(endEvent(byId.get(span)!, span))));
     const results = await Promise.all(sends);
     for (const r of results) if (r && typeof r === 'object' && 'status' in r) assert.equal(r.status, 200);
     await assertTotals(users, calls);

@@ -155,6 +155,28 @@ describe('OTLP/HTTP receiver', () => {
     assert.deepEqual(report.totals, expectedBy(calls.slice(0, 2), () => 'x').get('x'));
   });
 
+  it('dates a span without end time by its start time, and rejects a span with neither', async () => {
+    const calls = randomCalls(2, 5, ['times'], today, 1);
+    const body = JSON.parse(toJson(await makeSpans(calls)).toString()) as {
+      resourceSpans: { scopeSpans: { spans: Record<string, unknown>[] }[] }[];
+    };
+    const [first, second] = body.resourceSpans[0]!.scopeSpans[0]!.spans;
+    delete first!.endTimeUnixNano;
+    delete second!.endTimeUnixNano;
+    delete second!.startTimeUnixNano;
+    const res = await postTraces(svc.url, Buffer.from(JSON.stringify(body)), { json: true });
+    const json = JSON.parse(res.body.toString()) as { partialSuccess: { rejectedSpans: string; errorMessage: string } };
+    assert.equal(json.partialSuccess.rejectedSpans, '1');
+    assert.match(json.partialSuccess.errorMessage, /no start or end time/);
+    const report = await usage(svc, 'times', today - 2 * DAY, today + DAY, 'day');
+    assert.deepEqual(report.totals, expectedBy(calls.slice(0, 1), () => 'x').get('x'));
+    // The start time is 1.5 s before the end time the call was generated with: same UTC day unless right at midnight.
+    assert.deepEqual(
+      report.groups.filter((g) => g.requests > 0).map((g) => g.key),
+      [utcDay(calls[0]!.time - 1500)],
+    );
+  });
+
   it('serves /healthz and /readyz', async () => {
     assert.equal((await svc.api('/healthz', { token: null })).status, 200);
     const ready = await svc.api('/readyz', { token: null });

@@ -42,7 +42,7 @@ describe('Redis killed and restarted while a sender retries', () => {
 
     // A sender retrying on 503 (as the collector's queue does) while Redis comes back after a while.
     const restart = new Promise<void>((resolve, reject) => {
-      setTimeout(() => svc.redis.restart().then(resolve, reject), 700);
+      setTimeout(() => void svc.redis.restart().then(resolve, reject), 700);
     });
     let retried = 0;
     for (const body of bodies.slice(4)) {

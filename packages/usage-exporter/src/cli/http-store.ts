@@ -16,7 +16,7 @@ export class HttpQueryStore implements QueryStore {
     if (query.from) params.set('from', query.from.toISOString());
     if (query.to) params.set('to', query.to.toISOString());
     if (query.groupBy) params.set('group_by', query.groupBy);
-    return (await this.request('GET', `/v1/usage?${params}`)) as UsageReport;
+    return (await this.request('GET', `/v1/usage?${params.toString()}`)) as UsageReport;
   }
 
   async topUsers(n: number, by: 'cost' | 'tokens'): Promise<UserUsageSummary[]> {

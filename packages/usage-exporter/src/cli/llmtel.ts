@@ -132,7 +132,11 @@ const usageCommand: Command = {
       if (rows.length === 0) return ctx.io.out('No usage recorded.');
       ctx.io.out(
         formatTable(
-          [{ header: 'USER' }, { header: 'CYCLE' }, ...TOTAL_HEADERS.map((h) => ({ header: h, align: 'right' as const }))],
+          [
+            { header: 'USER' },
+            { header: 'CYCLE' },
+            ...TOTAL_HEADERS.map((h) => ({ header: h, align: 'right' as const })),
+          ],
           rows.map((r) => [r.user, `${r.from.slice(0, 10)}..${r.to.slice(0, 10)}`, ...totalCells(r.totals)]),
         ),
       );

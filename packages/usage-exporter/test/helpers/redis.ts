@@ -27,6 +27,11 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -52,8 +57,8 @@ function ping(port: number): Promise<boolean> {
     socket.once('connect', () => socket.write('PING\r\n'));
     socket.on('data', (chunk) => {
       data += chunk.toString();
-      // While loading the AOF the server answers -LOADING; only +PONG means ready.
-      if (data.includes('\r\n')) done(data.startsWith('+PONG'));
+      // While loading the AOF the server answers -LOADING; +PONG (or -NOAUTH with requirepass) means ready.
+      if (data.includes('\r\n')) done(data.startsWith('+PONG') || data.startsWith('-NOAUTH'));
     });
   });
 }
@@ -94,6 +99,9 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   const launch = async () => {
     output = '';
     child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    running.add(child);
+    const self = child;
+    child.once('exit', () => running.delete(self));
     child.stdout!.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
     child.stderr!.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
     await waitUntilReady(port, child, () => output);

@@ -1,0 +1,68 @@
+import type { Attributes } from '@opentelemetry/api';
+
+export type Json = Record<string, unknown>;
+
+export function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function isNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+export function stringOr(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function numberOr(value: unknown): number | undefined {
+  return isNumber(value) ? value : undefined;
+}
+
+export function setNumber(attrs: Attributes, key: string, value: unknown): void {
+  if (isNumber(value)) attrs[key] = value;
+}
+
+/** A stop-sequence setting as a string array (`stop` may be one string). */
+export function setStrings(attrs: Attributes, key: string, value: unknown): void {
+  if (typeof value === 'string') attrs[key] = [value];
+  else if (Array.isArray(value) && value.length > 0 && value.every((s) => typeof s === 'string')) attrs[key] = value;
+}
+
+const decoder = new TextDecoder();
+
+/**
+ * The JSON value of an InvokeModel body: a string, or bytes (`Uint8Array`, `Buffer`, the SDK's `Uint8ArrayBlobAdapter`,
+ * any `ArrayBufferView` / `ArrayBuffer`). Streams and `Blob`s cannot be read without consuming them: undefined.
+ * The bytes are only read (decoded to a new string), never changed.
+ */
+export function parseJsonBody(body: unknown): unknown {
+  let text: string | undefined;
+  if (typeof body === 'string') text = body;
+  else if (ArrayBuffer.isView(body)) text = decoder.decode(body);
+  else if (body instanceof ArrayBuffer) text = decoder.decode(new Uint8Array(body));
+  if (text === undefined || text.length === 0) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Tool-use input streamed as JSON text, as a value when it parses. */
+export function parseToolInput(raw: string): unknown {
+  if (raw === '') return {};
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return raw;
+  }
+}
+
+export function stringify(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value) ?? '';
+  } catch {
+    return '';
+  }
+}
