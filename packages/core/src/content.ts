@@ -47,29 +47,49 @@ function isMessage(v: GenAiMessage | GenAiMessagePart): v is GenAiMessage {
   return Array.isArray((v as GenAiMessage).parts);
 }
 
-function mapTexts(value: Content, fn: (text: string) => string | undefined): Content {
-  const mapPart = (p: GenAiMessagePart): GenAiMessagePart | undefined => {
-    if ((p.type === 'text' || p.type === 'reasoning') && typeof p.content === 'string') {
-      const content = fn(p.content);
-      return content === undefined ? undefined : { ...p, content };
-    }
-    return p;
-  };
-  const mapParts = (parts: readonly GenAiMessagePart[]) =>
-    parts.map(mapPart).filter((p): p is GenAiMessagePart => p !== undefined);
+function mapParts(value: Content, fn: (part: GenAiMessagePart) => GenAiMessagePart | undefined): Content {
+  const mapList = (parts: readonly GenAiMessagePart[]) =>
+    parts.map(fn).filter((p): p is GenAiMessagePart => p !== undefined);
   return (value as readonly (GenAiMessage | GenAiMessagePart)[]).map((v) =>
-    isMessage(v) ? { ...v, parts: mapParts(v.parts) } : (mapPart(v) ?? { type: 'text', content: '' }),
+    isMessage(v) ? { ...v, parts: mapList(v.parts) } : (fn(v) ?? { type: 'text', content: '' }),
   ) as Content;
 }
 
+function isText(p: GenAiMessagePart): p is { type: 'text' | 'reasoning'; content: string } {
+  return (p.type === 'text' || p.type === 'reasoning') && typeof p.content === 'string';
+}
+
+function mapTexts(value: Content, fn: (text: string) => string | undefined): Content {
+  return mapParts(value, (p) => {
+    if (!isText(p)) return p;
+    const content = fn(p.content);
+    return content === undefined ? undefined : { ...p, content };
+  });
+}
+
+/** Tool-call arguments and tool results carry user data as much as text does, so the redactor sees them too. */
+const PAYLOAD_FIELDS: Readonly<Record<string, string>> = { tool_call: 'arguments', tool_call_response: 'response' };
+
 function redact(value: Content, field: ContentField, redactor: ContentRedactor): Content {
-  return mapTexts(value, (t) => redactor(t, field));
+  return mapParts(value, (p) => {
+    if (isText(p)) {
+      const content = redactor(p.content, field);
+      return content === undefined ? undefined : { ...p, content };
+    }
+    const key = PAYLOAD_FIELDS[p.type];
+    const payload = key === undefined ? undefined : (p as Record<string, unknown>)[key];
+    if (key === undefined || payload === undefined) return p;
+    const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
+    const redacted = redactor(text, field);
+    if (redacted === text) return p;
+    return redacted === undefined ? undefined : { ...p, [key]: redacted };
+  });
 }
 
 function forEachText(value: Content, fn: (text: string) => void): void {
   for (const v of value as readonly (GenAiMessage | GenAiMessagePart)[]) {
     for (const p of isMessage(v) ? v.parts : [v]) {
-      if ((p.type === 'text' || p.type === 'reasoning') && typeof p.content === 'string') fn(p.content);
+      if (isText(p)) fn(p.content);
     }
   }
 }

@@ -73,6 +73,23 @@ describe('content capture', () => {
     assert.match(parsed[0].parts[0].content, /^x+…\[truncated\]$/);
   });
 
+  it('runs the redactor over tool-call arguments and tool results too', () => {
+    const json = serializeContent(
+      [
+        {
+          role: 'assistant',
+          parts: [{ type: 'tool_call', id: 'c1', name: 'lookup', arguments: { email: 'a@b.example' } }],
+        },
+        { role: 'tool', parts: [{ type: 'tool_call_response', id: 'c1', response: 'owner: a@b.example' }] },
+      ],
+      'input',
+      { maxLength: 10_000, redactor: (text) => text.replace(/\S+@[\w.]+/g, '<email>') },
+    );
+    assert.ok(json !== undefined);
+    assert.ok(!json.includes('a@b.example'), json);
+    assert.match(json, /<email>/);
+  });
+
   it('drops text the redactor removes', () => {
     const json = serializeContent([{ type: 'text', content: 'secret' }], 'system', {
       maxLength: 1000,

@@ -3,7 +3,17 @@ import { describe, it } from 'node:test';
 import { errorTypeOf, resolveBoolean, resolveCaptureMessageContent, resolvePositiveInteger } from '@llmtel/core';
 
 describe('errorTypeOf', () => {
-  it('prefers the provider code, then the HTTP status, then the class name', () => {
+  it('prefers the provider code or type, then the HTTP status, then the class name', () => {
+    assert.equal(
+      errorTypeOf(
+        Object.assign(new Error('x'), { status: 404, error: { type: 'error', error: { type: 'not_found_error' } } }),
+      ),
+      'not_found_error',
+    );
+    assert.equal(
+      errorTypeOf(Object.assign(new Error('x'), { status: 400, code: null, type: 'invalid_request_error' })),
+      'invalid_request_error',
+    );
     assert.equal(
       errorTypeOf(Object.assign(new Error('x'), { code: 'model_not_found', status: 404 })),
       'model_not_found',

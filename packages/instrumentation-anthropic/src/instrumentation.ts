@@ -88,7 +88,7 @@ class ClaimedCompletion implements Completion {
 /**
  * OpenTelemetry instrumentation of `@anthropic-ai/sdk` (0.50 to 1.x): one CLIENT span per provider request made
  * through `messages.create` and `beta.messages.create`, plain or streamed, including the SDK helpers built on them
- * (`messages.stream()`, `messages.parse()`, the beta tool runner). Tokens follow the conventions (input includes
+ * (`messages.stream()`, `messages.parse()`). Tokens follow the conventions (input includes
  * cache reads and writes), each token class is priced at its own rate, and the SDK's own tracing (0.134 and later)
  * never adds a second span for the same request (see the `nativeSpans` option).
  */

@@ -56,9 +56,9 @@ function count(value: unknown): number | undefined {
 
 /**
  * A Messages API usage object in the conventions' meaning. Anthropic's `input_tokens` leaves out the tokens read from
- * and written to the prompt cache, while `gen_ai.usage.input_tokens` includes them
- * (https://opentelemetry.io/docs/specs/semconv/gen-ai/anthropic/), so the three are added up; `output_tokens`
- * already includes the thinking tokens (`output_tokens_details.thinking_tokens`, newer API versions only).
+ * and written to the prompt cache, while `gen_ai.usage.input_tokens` includes them, so the three are added up
+ * (https://opentelemetry.io/docs/specs/semconv/registry/attributes/gen-ai/#gen-ai-usage-input-tokens);
+ * `output_tokens` already includes the thinking tokens (`output_tokens_details.thinking_tokens`, newer API versions).
  */
 export function anthropicUsage(usage: unknown): TokenUsage | undefined {
   if (!isObject(usage)) return undefined;

@@ -21,7 +21,7 @@ export interface MiddlewareStackLike {
 export interface ClientLike {
   middlewareStack?: MiddlewareStackLike;
   /** The configuration as passed in (SDK >= 3.7xx); the resolved `config` holds only providers. */
-  initConfig?: { endpoint?: unknown; region?: unknown };
+  initConfig?: { endpoint?: unknown; region?: unknown; useFipsEndpoint?: unknown; useDualstackEndpoint?: unknown };
 }
 
 /** A command instance (`new ConverseCommand(input)`). */
@@ -58,6 +58,7 @@ export interface AttemptFailure {
 /** One instrumented call, as the per-attempt middleware sees it (through the active context). */
 export interface CallState {
   readonly call: GenAiCall;
+  readonly client: ClientLike;
   /** The command's input: the middleware only reports on attempts that carry this very input. */
   readonly input: unknown;
   /** Attempts seen so far. */
@@ -93,6 +94,8 @@ export interface BodyFormat {
   requestAttributes(body: Json): Attributes;
   inputMessages(body: Json): GenAiMessage[];
   systemInstructions?(body: Json): GenAiMessagePart[];
+  /** The input text to count when usage is missing; default: the text of the input messages. */
+  inputText?(body: Json): string;
   response(body: Json): ModelResult;
   stream(): ChunkReader;
 }

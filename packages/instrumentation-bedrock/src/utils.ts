@@ -30,6 +30,11 @@ export function setStrings(attrs: Attributes, key: string, value: unknown): void
 
 const decoder = new TextDecoder();
 
+/** UTF-8 text of bytes, through a view on them (no copy, no change). */
+export function decodeBytes(bytes: ArrayBufferView): string {
+  return decoder.decode(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+}
+
 /**
  * The JSON value of an InvokeModel body: a string, or bytes (`Uint8Array`, `Buffer`, the SDK's `Uint8ArrayBlobAdapter`,
  * any `ArrayBufferView` / `ArrayBuffer`). Streams and `Blob`s cannot be read without consuming them: undefined.
@@ -38,7 +43,7 @@ const decoder = new TextDecoder();
 export function parseJsonBody(body: unknown): unknown {
   let text: string | undefined;
   if (typeof body === 'string') text = body;
-  else if (ArrayBuffer.isView(body)) text = decoder.decode(body);
+  else if (ArrayBuffer.isView(body)) text = decodeBytes(body);
   else if (body instanceof ArrayBuffer) text = decoder.decode(new Uint8Array(body));
   if (text === undefined || text.length === 0) return undefined;
   try {

@@ -1,5 +1,10 @@
 import { context, diag } from '@opentelemetry/api';
-import { InstrumentationBase, InstrumentationNodeModuleDefinition, isWrapped } from '@opentelemetry/instrumentation';
+import {
+  InstrumentationBase,
+  InstrumentationNodeModuleDefinition,
+  InstrumentationNodeModuleFile,
+  isWrapped,
+} from '@opentelemetry/instrumentation';
 import { GenAiTelemetry, resolveCaptureMessageContent, type GenAiCall, type GenAiRequest } from '@llmtel/core';
 import { telemetryError } from './errors.js';
 import type { ModelsLike, RequestMethod } from './internal-types.js';
@@ -26,25 +31,26 @@ interface Hook {
 }
 
 /**
- * Where the requests are made. `generateContent`, `generateContentStream` and (from v2) `embedContent` are arrow
- * functions the `Models` constructor assigns to each instance, so they are not on any prototype; and each of them
- * may send several requests (automatic function calling, automatic continuation), while chat sessions call them on
- * the client's `models`. Every one of those paths ends in one of these `Models.prototype` methods, called once per
- * HTTP request, so wrapping them gives exactly one span per request, with no double spans for chats, for clients
- * created before the instrumentation was enabled too. In v1, `embedContent` itself is the prototype method.
+ * Where the requests are made. The public `generateContent`, `generateContentStream` and (from v2) `embedContent`
+ * are arrow functions that the `Models` constructor assigns to each instance, so no prototype has them; and one
+ * public call may send several requests (automatic function calling, automatic continuation), while chat sessions
+ * call the public methods of the client's `models`. All those paths end in these `Models.prototype` methods, each
+ * call of which is one HTTP request: wrapping them gives exactly one span per request (none doubled by chats), also
+ * for clients created before the instrumentation was enabled. In v1, `embedContent` itself is the prototype method.
  */
 function hooksOf(proto: Record<string, unknown>): Hook[] {
-  const hooks: Hook[] = [
+  const embed = typeof proto.embedContentInternal === 'function' ? 'embedContentInternal' : 'embedContent';
+  return [
     { method: 'generateContentInternal', kind: 'generate' },
     { method: 'generateContentStreamInternal', kind: 'stream' },
+    { method: embed, kind: 'embed' },
   ];
-  hooks.push({ method: typeof proto.embedContentInternal === 'function' ? 'embedContentInternal' : 'embedContent', kind: 'embed' });
-  return hooks;
 }
 
 /** `Models.prototype` of one build of the SDK (its CommonJS and ES module builds each have their own classes). */
 function modelsPrototype(moduleExports: unknown): Record<string, unknown> | undefined {
-  const models = isObject(moduleExports) || typeof moduleExports === 'function' ? (moduleExports as Json).Models : undefined;
+  const models =
+    isObject(moduleExports) || typeof moduleExports === 'function' ? (moduleExports as Json).Models : undefined;
   const proto = (models as { prototype?: unknown } | undefined)?.prototype;
   return isObject(proto) ? proto : undefined;
 }
@@ -80,16 +86,17 @@ export class GoogleGenAIInstrumentation extends InstrumentationBase<GoogleGenAII
   }
 
   /**
-   * The package's main entry: in Node it is `dist/node/index.cjs` for `require` and `dist/node/index.mjs` for
-   * `import` (through import-in-the-middle), each exporting its own `Models` class.
+   * The package's main entry is, in Node, `dist/node/index.cjs` for `require` and `dist/node/index.mjs` for
+   * `import` (through import-in-the-middle); each build has its own `Models` class. The `@google/genai/node` subpath
+   * imports the same `index.mjs` under another specifier, which only a file hook sees. Patching is idempotent, so a
+   * module reached both ways is wrapped once.
    */
   protected init(): InstrumentationNodeModuleDefinition {
-    return new InstrumentationNodeModuleDefinition(
-      '@google/genai',
-      SUPPORTED_VERSIONS,
-      (moduleExports: unknown) => this.patch(moduleExports),
-      (moduleExports: unknown) => this.unpatch(moduleExports),
-    );
+    const patch = (moduleExports: unknown) => this.patch(moduleExports);
+    const unpatch = (moduleExports: unknown) => this.unpatch(moduleExports);
+    return new InstrumentationNodeModuleDefinition('@google/genai', SUPPORTED_VERSIONS, patch, unpatch, [
+      new InstrumentationNodeModuleFile('@google/genai/dist/node/index.mjs', SUPPORTED_VERSIONS, patch, unpatch),
+    ]);
   }
 
   private patch(moduleExports: unknown): unknown {
@@ -104,7 +111,9 @@ export class GoogleGenAIInstrumentation extends InstrumentationBase<GoogleGenAII
         continue;
       }
       if (isWrapped(proto[method])) continue;
-      this._wrap(proto as unknown as Record<string, RequestMethod>, method, (original) => this.wrapRequest(original, kind));
+      this._wrap(proto as unknown as Record<string, RequestMethod>, method, (original) =>
+        this.wrapRequest(original, kind),
+      );
     }
     return moduleExports;
   }
@@ -118,9 +127,10 @@ export class GoogleGenAIInstrumentation extends InstrumentationBase<GoogleGenAII
   }
 
   private wrapRequest(original: RequestMethod, kind: Kind): RequestMethod {
-    const instrumentation = this;
+    const start = (models: ModelsLike, params: unknown) => this.start(models, params, kind);
+    const observe = (call: GenAiCall, result: Promise<unknown>) => this.observe(call, kind, result);
     return function request(this: ModelsLike, params: unknown, ...rest: unknown[]): Promise<unknown> {
-      const call = instrumentation.start(this, params, kind);
+      const call = start(this, params);
       if (call === undefined) return original.call(this, params, ...rest);
       let result: Promise<unknown>;
       try {
@@ -130,7 +140,7 @@ export class GoogleGenAIInstrumentation extends InstrumentationBase<GoogleGenAII
         call.fail(telemetryError(error));
         throw error;
       }
-      return instrumentation.observe(call, kind, result);
+      return observe(call, result);
     };
   }
 

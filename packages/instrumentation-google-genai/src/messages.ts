@@ -80,7 +80,7 @@ function messageOf(content: Json): GenAiMessage {
 export function inputMessages(contents: unknown): GenAiMessage[] {
   if (contents === undefined || contents === null) return [];
   const list = Array.isArray(contents) ? (contents as unknown[]) : [contents];
-  if (list.length > 0 && list.every(isContent)) return (list as Json[]).map(messageOf);
+  if (list.length > 0 && list.every(isContent)) return list.map(messageOf);
   const parts = partsOf(list);
   return parts.length > 0 ? [{ role: 'user', parts }] : [];
 }

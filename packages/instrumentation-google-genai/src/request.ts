@@ -53,7 +53,7 @@ export function generateRequestAttributes(config: unknown): Attributes {
   setNumber(attrs, ATTR_GEN_AI_REQUEST_SEED, config.seed);
   const stop = config.stopSequences;
   if (Array.isArray(stop) && stop.length > 0 && stop.every((s) => typeof s === 'string')) {
-    attrs[ATTR_GEN_AI_REQUEST_STOP_SEQUENCES] = stop as string[];
+    attrs[ATTR_GEN_AI_REQUEST_STOP_SEQUENCES] = stop;
   }
   // The conventions record the choice count only when it is not the default of 1.
   if (isNumber(config.candidateCount) && config.candidateCount !== 1) {
@@ -66,7 +66,8 @@ export function generateRequestAttributes(config: unknown): Attributes {
 
 /** One `generateContent` / `streamGenerateContent` request (also what chat sessions send). */
 export function generateRequest(params: Json, target: Target, streaming: boolean): GenAiRequest {
-  const contents = params.contents;
+  // A shallow copy: automatic function calling appends the next turns to the SDK's array after this request.
+  const contents = Array.isArray(params.contents) ? params.contents.slice() : params.contents;
   const config = isObject(params.config) ? params.config : undefined;
   const instruction = config?.systemInstruction;
   return {
@@ -89,7 +90,8 @@ export function generateRequest(params: Json, target: Target, streaming: boolean
 export function embeddingsRequest(params: Json, target: Target): GenAiRequest {
   const contents = params.contents ?? params.content;
   const attrs: Attributes = {};
-  if (isObject(params.config)) setNumber(attrs, ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT, params.config.outputDimensionality);
+  if (isObject(params.config))
+    setNumber(attrs, ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT, params.config.outputDimensionality);
   return {
     provider: target.provider,
     operation: GEN_AI_OPERATION_NAME_VALUES.EMBEDDINGS,

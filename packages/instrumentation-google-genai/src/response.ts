@@ -1,6 +1,6 @@
 import type { GenAiResponse, TokenUsage } from '@llmtel/core';
 import { candidateMessages } from './messages.js';
-import { finishReasonOf, isNumber, isObject, stringOr, type Json } from './utils.js';
+import { finishReasonOf, isNumber, isObject, stringOr } from './utils.js';
 
 /**
  * Token usage of a `GenerateContentResponse.usageMetadata` in the conventions' meaning
@@ -89,7 +89,7 @@ export function embeddingsResponse(result: unknown): GenAiResponse {
   let total: number | undefined;
   if (Array.isArray(result.embeddings)) {
     for (const embedding of result.embeddings as unknown[]) {
-      const stats = isObject(embedding) && isObject(embedding.statistics) ? (embedding as Json).statistics : undefined;
+      const stats = isObject(embedding) ? embedding.statistics : undefined;
       if (isObject(stats) && isNumber(stats.tokenCount)) total = (total ?? 0) + stats.tokenCount;
     }
   }

@@ -16,7 +16,9 @@ const weatherTool = {
       ],
     }),
   callTool: (calls: { name?: string }[]) =>
-    Promise.resolve(calls.map((c) => ({ functionResponse: { name: c.name, response: { celsius: 21, sky: 'sunny' } } }))),
+    Promise.resolve(
+      calls.map((c) => ({ functionResponse: { name: c.name, response: { celsius: 21, sky: 'sunny' } } })),
+    ),
 };
 
 for (const major of [3, 1] as SdkMajor[]) {
@@ -58,7 +60,11 @@ for (const major of [3, 1] as SdkMajor[]) {
       ]);
       const output = JSON.parse(spans[1]!.attributes['gen_ai.output.messages'] as string) as unknown;
       assert.deepEqual(output, [
-        { role: 'assistant', parts: [{ type: 'text', content: 'There are 8 paws in your house.' }], finish_reason: 'stop' },
+        {
+          role: 'assistant',
+          parts: [{ type: 'text', content: 'There are 8 paws in your house.' }],
+          finish_reason: 'stop',
+        },
       ]);
     });
 

@@ -29,9 +29,19 @@ for (const major of [3, 1] as SdkMajor[]) {
       h.fake.enqueue(fixture);
       const sentBefore = h.fake.requests.length;
       const result = await h.gemini().models.generateContent({
-        model: 'gemini-2.0-flash',
+        // The resource-name spelling of the model: the span names the model id.
+        model: 'models/gemini-2.0-flash',
         ...requestOf(fixture),
-        config: { temperature: 0.2, topP: 0.9, topK: 20, maxOutputTokens: 64, stopSequences: ['\n\n'], seed: 7 },
+        config: {
+          temperature: 0.2,
+          topP: 0.9,
+          topK: 20,
+          maxOutputTokens: 64,
+          stopSequences: ['\n\n'],
+          seed: 7,
+          candidateCount: 1,
+          responseMimeType: 'text/plain',
+        },
       });
       assert.equal(result.text, 'South Atlantic Ocean.\n');
       const [span] = await h.waitForSpans(1);
@@ -48,6 +58,9 @@ for (const major of [3, 1] as SdkMajor[]) {
       assert.equal(attrs['gen_ai.request.max_tokens'], 64);
       assert.deepEqual(attrs['gen_ai.request.stop_sequences'], ['\n\n']);
       assert.equal(attrs['gen_ai.request.seed'], 7);
+      assert.equal(attrs['gen_ai.request.model'], 'gemini-2.0-flash');
+      assert.equal(attrs['gen_ai.request.choice.count'], undefined, 'the default of 1 is not recorded');
+      assert.equal(attrs['gen_ai.output.type'], 'text');
       for (const [key, value] of Object.entries(expectedUsageAttributes(fixture.usage))) {
         assert.equal(attrs[key], value, key);
       }
@@ -61,7 +74,9 @@ for (const major of [3, 1] as SdkMajor[]) {
       const fixture = loadLocalFixture('gcp.gemini', 'stream-generate-content');
       h.fake.enqueue(fixture);
       const sentBefore = h.fake.requests.length;
-      const stream = await h.gemini().models.generateContentStream({ model: 'gemini-2.0-flash', ...requestOf(fixture) });
+      const stream = await h
+        .gemini()
+        .models.generateContentStream({ model: 'gemini-2.0-flash', ...requestOf(fixture) });
       const chunks = await collect(stream);
       assert.equal(chunks.map((c) => c.text).join(''), 'South Atlantic Ocean.\n');
       const spans = await h.waitForSpans(1);
@@ -79,7 +94,10 @@ for (const major of [3, 1] as SdkMajor[]) {
       const metrics = await h.metrics();
       const model = { 'gen_ai.request.model': 'gemini-2.0-flash', 'gen_ai.provider.name': 'gcp.gemini' };
       const perChunk = pointsWhere<Histogram>(metrics.get('gen_ai.client.operation.time_per_output_chunk'), model);
-      assert.equal(perChunk.reduce((n, p) => n + p.value.count, 0), 1);
+      assert.equal(
+        perChunk.reduce((n, p) => n + p.value.count, 0),
+        1,
+      );
     });
 
     test('thoughts are reasoning tokens inside the output; cached content tokens are cache reads inside the input', async () => {

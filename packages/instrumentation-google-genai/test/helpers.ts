@@ -85,7 +85,8 @@ let contextManagerSet = false;
  * accepts. google-auth-library v9 (SDK v1) hands back a plain header object, v10 (SDK v2+) a `Headers`.
  */
 function offlineAuthClient(major: SdkMajor) {
-  const headers = major >= 2 ? new Headers({ authorization: 'Bearer test-token' }) : { authorization: 'Bearer test-token' };
+  const headers =
+    major >= 2 ? new Headers({ authorization: 'Bearer test-token' }) : { authorization: 'Bearer test-token' };
   return { getRequestHeaders: () => Promise.resolve(headers) };
 }
 
@@ -203,6 +204,6 @@ export function expectedUsageAttributes(usage: Fixture['usage']): Record<string,
 }
 
 /** The request contents of a recorded exchange, as the app would pass them to the SDK. */
-export function requestOf(fixture: Fixture): { contents: unknown } {
-  return { contents: (fixture.request.body as { contents: unknown }).contents };
+export function requestOf(fixture: Fixture): { contents: GenAI.ContentListUnion } {
+  return { contents: (fixture.request.body as { contents: GenAI.ContentListUnion }).contents };
 }

@@ -78,7 +78,10 @@ for (const major of [3, 1] as SdkMajor[]) {
     test('token usage and duration metrics carry the provider, operation and models', async () => {
       const metrics = await h.metrics();
       const base = { 'gen_ai.provider.name': 'gcp.vertex_ai', 'gen_ai.request.model': 'gemini-2.5-flash' };
-      const input = pointsWhere<Histogram>(metrics.get('gen_ai.client.token.usage'), { ...base, 'gen_ai.token.type': 'input' });
+      const input = pointsWhere<Histogram>(metrics.get('gen_ai.client.token.usage'), {
+        ...base,
+        'gen_ai.token.type': 'input',
+      });
       const output = pointsWhere<Histogram>(metrics.get('gen_ai.client.token.usage'), {
         ...base,
         'gen_ai.token.type': 'output',
@@ -88,9 +91,15 @@ for (const major of [3, 1] as SdkMajor[]) {
       assert.equal(sum(input), inputSum);
       assert.equal(sum(output), outputSum);
       const duration = pointsWhere<Histogram>(metrics.get('gen_ai.client.operation.duration'), base);
-      assert.equal(duration.reduce((n, p) => n + p.value.count, 0), recordings.length);
+      assert.equal(
+        duration.reduce((n, p) => n + p.value.count, 0),
+        recordings.length,
+      );
       const firstChunk = pointsWhere<Histogram>(metrics.get('gen_ai.client.operation.time_to_first_chunk'), base);
-      assert.equal(firstChunk.reduce((n, p) => n + p.value.count, 0), recordings.filter((f) => f.stream).length);
+      assert.equal(
+        firstChunk.reduce((n, p) => n + p.value.count, 0),
+        recordings.filter((f) => f.stream).length,
+      );
     });
 
     test('embedContent on Vertex AI: one embeddings span with the per-instance token counts summed', async () => {
@@ -120,7 +129,9 @@ for (const major of [3, 1] as SdkMajor[]) {
 
 async function call(h: Harness, fixture: Fixture): Promise<string> {
   const client = h.vertex();
-  const params = { model: 'gemini-2.5-flash', ...requestOf(fixture) } as Parameters<typeof client.models.generateContent>[0];
+  const params = { model: 'gemini-2.5-flash', ...requestOf(fixture) } as Parameters<
+    typeof client.models.generateContent
+  >[0];
   if (!fixture.stream) return (await client.models.generateContent(params)).text ?? '';
   const chunks = await collect(await client.models.generateContentStream(params));
   return chunks.map((c) => c.text ?? '').join('');

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { diag } from '@opentelemetry/api';
+import type * as Yaml from 'yaml';
 import { packageRequireOf } from '../module-require.js';
 import { PricingTable } from './pricing.js';
 import type { ModelPrice } from './types.js';
@@ -48,7 +49,7 @@ export function loadPricingFile(path: string): ModelPrice[] {
  * by the environment is logged and the built-in prices are used.
  */
 function parseYaml(text: string): unknown {
-  const yaml = packageRequireOf()('yaml') as typeof import('yaml');
+  const yaml = packageRequireOf()('yaml') as typeof Yaml;
   return yaml.parse(text);
 }
 

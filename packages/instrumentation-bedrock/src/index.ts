@@ -1,0 +1,2 @@
+export { BedrockInstrumentation } from './instrumentation.js';
+export type { BedrockInstrumentationConfig } from './types.js';

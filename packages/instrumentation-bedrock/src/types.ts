@@ -1,0 +1,33 @@
+import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
+import type { ContentRedactor, PricingTable } from '@llmtel/core';
+
+/** Configuration of {@link BedrockInstrumentation}. Every option is optional. */
+export interface BedrockInstrumentationConfig extends InstrumentationConfig {
+  /**
+   * Record prompts and completions as `gen_ai.input.messages`, `gen_ai.output.messages` and
+   * `gen_ai.system_instructions` (JSON strings, per the GenAI semantic conventions).
+   *
+   * Default `false`. Env: `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true` turns it on when not set here.
+   */
+  captureMessageContent?: boolean;
+  /**
+   * Rewrites each captured text before it is exported (mask e-mail addresses, drop secrets, ...); return
+   * `undefined` to drop the text. Only runs when content capture is on.
+   *
+   * Default: none. Env: none.
+   */
+  contentRedactor?: ContentRedactor;
+  /**
+   * Upper bound on the length of one content attribute; longer text parts are truncated.
+   *
+   * Default 32768 (32 KiB). Env: none.
+   */
+  maxContentLength?: number;
+  /**
+   * Prices used for `llmtel.usage.cost_usd`. Bedrock model ids are priced without their cross-region prefix,
+   * version suffix or ARN (`us.anthropic.claude-sonnet-4-5-20250929-v1:0` as `anthropic.claude-sonnet-4-5`).
+   *
+   * Default: the table shipped with `@llmtel/core`, merged with `LLMTEL_PRICING_FILE` when that env var is set.
+   */
+  pricing?: PricingTable;
+}

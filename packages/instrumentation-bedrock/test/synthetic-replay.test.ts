@@ -1,0 +1,45 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { checkSpan } from './check-span.ts';
+import { SYNTHETIC } from './expectations.ts';
+import { only, replay, setup, syntheticFixture, type Harness } from './helpers.ts';
+
+// The cases the recordings lack, built from the Bedrock API reference (test/fixtures, `source: "synthetic: ..."`):
+// Converse and ConverseStream with cache tokens, a streamed tool call, Meta Llama plain and streamed, Claude with
+// prompt caching behind an inference profile ARN, Titan and Cohere embeddings, the Mistral chat format.
+const files = readdirSync(new URL('./fixtures/', import.meta.url))
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => f.slice(0, -'.json'.length));
+
+describe('synthetic Bedrock exchanges', () => {
+  let h: Harness;
+  before(async () => {
+    h = await setup();
+  });
+  after(async () => {
+    await h.close();
+  });
+
+  test('every synthetic fixture says so, and the successful ones all have expectations', () => {
+    for (const name of files) {
+      const fixture = syntheticFixture(name);
+      assert.equal(fixture.source, 'synthetic: built from the Bedrock API reference', name);
+      if (fixture.response.status === 200 && fixture.usage !== null) assert.ok(SYNTHETIC[name], `no expectations for ${name}`);
+    }
+    for (const name of Object.keys(SYNTHETIC)) assert.ok(files.includes(name), `${name}.json is missing`);
+  });
+
+  for (const [name, expected] of Object.entries(SYNTHETIC)) {
+    test(name, async () => {
+      await h.reset();
+      const fixture = syntheticFixture(name);
+      h.fake.enqueue(fixture);
+      const appView = await replay(h.client(), h.sdk, fixture);
+      assert.notEqual(appView.kind, 'error', appView.json);
+      assert.equal(h.fake.pendingCount(), 0);
+      const span = only(await h.settle(1));
+      checkSpan(h, span, fixture, expected);
+    });
+  }
+});
