@@ -6,27 +6,33 @@ import type { LlmCallbackHandler, LlmEndEvent, LlmErrorEvent, LlmStartEvent } fr
 export const DEFAULT_CALLBACK_TIMEOUT_MS = 5_000;
 
 type EventName = 'onLlmStart' | 'onLlmEnd' | 'onLlmError';
-type EventOf<E extends EventName> = E extends 'onLlmStart'
-  ? LlmStartEvent
-  : E extends 'onLlmEnd'
-    ? LlmEndEvent
-    : LlmErrorEvent;
 
 export interface CompositeCallbackHandlerOptions {
   /** Bound on each handler call, in ms. Default {@link DEFAULT_CALLBACK_TIMEOUT_MS}. */
   timeoutMs?: number;
 }
 
+interface InFlight {
+  readonly label: string;
+  readonly startedAt: number;
+}
+
 /**
  * Runs several handlers concurrently. Each handler is isolated: a throw, a rejection or a timeout is logged through
- * the OTel diag logger and never reaches the LLM call or the other handlers. Dispatch happens off the caller's
- * stack (on a later macrotask), so even a handler that blocks synchronously does not delay the call it observes.
+ * the OTel diag logger and never reaches the LLM call or the other handlers. Events are queued and delivered off the
+ * caller's stack, in one batch per event-loop turn, so even a handler that blocks synchronously does not delay the
+ * call it observes. Timeouts are enforced by one shared watchdog timer rather than a timer per call: the hot path
+ * (an LLM call with handlers registered) allocates the event and nothing else.
  */
 export class CompositeCallbackHandler implements LlmCallbackHandler {
   readonly name = 'composite';
   private readonly handlers: LlmCallbackHandler[];
   private readonly timeoutMs: number;
-  private readonly pending = new Set<Promise<void>>();
+  private queue: [EventName, LlmStartEvent | LlmEndEvent | LlmErrorEvent][] = [];
+  private drainScheduled = false;
+  private readonly inflight = new Map<PromiseLike<unknown>, InFlight>();
+  private watchdog: NodeJS.Timeout | undefined;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(handlers: Iterable<LlmCallbackHandler> = [], options: CompositeCallbackHandlerOptions = {}) {
     const timeoutMs = options.timeoutMs ?? DEFAULT_CALLBACK_TIMEOUT_MS;
@@ -54,60 +60,101 @@ export class CompositeCallbackHandler implements LlmCallbackHandler {
     return this.handlers.length;
   }
 
-  /** True when at least one handler listens to `event`; lets callers skip building events nobody reads. */
-  wants(event: EventName): boolean {
-    return this.handlers.some((h) => typeof h[event] === 'function');
+  onLlmStart(event: LlmStartEvent): void {
+    this.enqueue('onLlmStart', event);
   }
 
-  onLlmStart(event: LlmStartEvent): Promise<void> {
-    return this.dispatch('onLlmStart', event);
+  onLlmEnd(event: LlmEndEvent): void {
+    this.enqueue('onLlmEnd', event);
   }
 
-  onLlmEnd(event: LlmEndEvent): Promise<void> {
-    return this.dispatch('onLlmEnd', event);
+  onLlmError(event: LlmErrorEvent): void {
+    this.enqueue('onLlmError', event);
   }
 
-  onLlmError(event: LlmErrorEvent): Promise<void> {
-    return this.dispatch('onLlmError', event);
-  }
-
-  /** Resolves when every dispatch started so far has settled or timed out (for flushing at shutdown). */
+  /**
+   * Resolves when every event queued so far has been delivered and every handler call has settled or timed out,
+   * including those of composites registered as handlers here (for flushing at shutdown).
+   */
   async flush(): Promise<void> {
-    await Promise.all([...this.pending]);
+    if (this.queue.length > 0 || this.drainScheduled) this.drain();
+    for (const h of this.handlers) if (h instanceof CompositeCallbackHandler) await h.flush();
+    if (this.inflight.size > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private dispatch<E extends EventName>(name: E, event: EventOf<E>): Promise<void> {
-    const targets = this.handlers.filter((h) => typeof h[name] === 'function');
-    if (targets.length === 0) return Promise.resolve();
-    const done = new Promise<void>((resolve) => {
-      setImmediate(() => {
-        void Promise.all(targets.map((h) => this.invoke(h, name, event))).then(() => resolve());
-      });
-    });
-    this.pending.add(done);
-    void done.then(() => this.pending.delete(done));
-    return done;
+  private enqueue(name: EventName, event: LlmStartEvent | LlmEndEvent | LlmErrorEvent): void {
+    this.queue.push([name, event]);
+    if (!this.drainScheduled) {
+      this.drainScheduled = true;
+      setImmediate(() => this.drain());
+    }
   }
 
-  private invoke<E extends EventName>(handler: LlmCallbackHandler, name: E, event: EventOf<E>): Promise<void> {
-    const label = handler.name ?? handler.constructor?.name ?? 'anonymous';
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => {
-      timer = setTimeout(() => {
-        diag.warn(`llmtel: callback handler ${label}.${name} did not settle within ${this.timeoutMs} ms; abandoned`);
-        resolve();
-      }, this.timeoutMs);
-      timer.unref();
-    });
-    const run = (async () => {
-      try {
-        await (handler[name] as (e: EventOf<E>) => unknown).call(handler, event);
-      } catch (err) {
-        diag.warn(`llmtel: callback handler ${label}.${name} failed`, err);
+  private drain(): void {
+    this.drainScheduled = false;
+    const batch = this.queue;
+    this.queue = [];
+    for (const [name, event] of batch) {
+      for (const handler of this.handlers) {
+        const method = handler[name] as ((e: typeof event) => unknown) | undefined;
+        if (typeof method === 'function') this.invoke(handler, name, method, event);
       }
-    })();
-    return Promise.race([run, timeout]).finally(() => clearTimeout(timer));
+    }
   }
+
+  private invoke(handler: LlmCallbackHandler, name: EventName, method: (e: never) => unknown, event: unknown): void {
+    let result: unknown;
+    try {
+      result = method.call(handler, event as never);
+    } catch (err) {
+      diag.warn(`llmtel: callback handler ${labelOf(handler)}.${name} failed`, err);
+      return;
+    }
+    if (!isThenable(result)) return;
+    const label = `${labelOf(handler)}.${name}`;
+    this.inflight.set(result, { label, startedAt: performance.now() });
+    result.then(
+      () => this.settle(result),
+      (err: unknown) => {
+        if (this.settle(result)) diag.warn(`llmtel: callback handler ${label} failed`, err);
+      },
+    );
+    this.watchdog ??= setInterval(() => this.checkTimeouts(), Math.min(this.timeoutMs, 1_000)).unref();
+  }
+
+  /** Forgets a settled handler call; false when it had already been abandoned after its timeout. */
+  private settle(promise: PromiseLike<unknown>): boolean {
+    const known = this.inflight.delete(promise);
+    if (this.inflight.size === 0) this.idle();
+    return known;
+  }
+
+  private checkTimeouts(): void {
+    const now = performance.now();
+    for (const [promise, call] of this.inflight) {
+      if (now - call.startedAt >= this.timeoutMs) {
+        this.inflight.delete(promise);
+        diag.warn(`llmtel: callback handler ${call.label} did not settle within ${this.timeoutMs} ms; abandoned`);
+      }
+    }
+    if (this.inflight.size === 0) this.idle();
+  }
+
+  private idle(): void {
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = undefined;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}
+
+function labelOf(handler: LlmCallbackHandler): string {
+  return handler.name ?? handler.constructor?.name ?? 'anonymous';
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
 }
 
 /** Handlers registered for the whole process (shared by the ESM and CJS copies of this package). */

@@ -107,6 +107,7 @@ export class GenAiCall {
   private lastChunkAt = 0;
   private chunks = 0;
   private finished = false;
+  private cachedStartEvent: LlmStartEvent | undefined;
 
   /** @internal use `GenAiTelemetry.startCall` */
   constructor(
@@ -267,6 +268,10 @@ export class GenAiCall {
   }
 
   private startEvent(): LlmStartEvent {
+    return (this.cachedStartEvent ??= this.buildStartEvent());
+  }
+
+  private buildStartEvent(): LlmStartEvent {
     const { request } = this;
     let inputMessages;
     try {
