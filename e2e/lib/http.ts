@@ -62,7 +62,7 @@ export class Prometheus {
     const params = new URLSearchParams({ query: promql });
     if (time !== undefined) params.set('time', String(time));
     const body = await getJson<{ status: string; data: { resultType: string; result: any } }>(
-      `${this.url}/api/v1/query?${params}`,
+      `${this.url}/api/v1/query?${params.toString()}`,
     );
     if (body.data.resultType === 'scalar') return [{ metric: {}, value: body.data.result }];
     return body.data.result as PromSample[];
@@ -70,7 +70,9 @@ export class Prometheus {
 
   async queryRange(promql: string, start: number, end: number, step: number): Promise<PromSample[]> {
     const params = new URLSearchParams({ query: promql, start: String(start), end: String(end), step: String(step) });
-    const body = await getJson<{ data: { result: PromSample[] } }>(`${this.url}/api/v1/query_range?${params}`);
+    const body = await getJson<{ data: { result: PromSample[] } }>(
+      `${this.url}/api/v1/query_range?${params.toString()}`,
+    );
     return body.data.result;
   }
 
@@ -120,9 +122,9 @@ export async function jaegerSpans(
     'query.service_name': service,
     'query.start_time_min': startMin.toISOString(),
     'query.start_time_max': startMax.toISOString(),
-    'query.search_depth': '1000',
+    'query.num_traces': '1000',
   });
-  const res = await fetch(`${jaegerUrl}/api/v3/traces?${params}`, { signal: AbortSignal.timeout(10_000) });
+  const res = await fetch(`${jaegerUrl}/api/v3/traces?${params.toString()}`, { signal: AbortSignal.timeout(10_000) });
   const text = await res.text();
   // No trace found is a 404 with a "trace not found" error in the v3 API.
   if (res.status === 404) return [];
@@ -187,7 +189,7 @@ export class UsageApi {
     const from = new Date(Date.now() - day).toISOString().slice(0, 10);
     const to = new Date(Date.now() + 2 * day).toISOString().slice(0, 10);
     const params = new URLSearchParams({ user, from, to, ...(groupBy ? { group_by: groupBy } : {}) });
-    return getJson<UsageReport>(`${this.url}/v1/usage?${params}`, { authorization: `Bearer ${this.token}` });
+    return getJson<UsageReport>(`${this.url}/v1/usage?${params.toString()}`, { authorization: `Bearer ${this.token}` });
   }
 
   get<T = any>(path: string): Promise<T> {

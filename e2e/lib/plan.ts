@@ -44,7 +44,7 @@ export interface PlanOptions {
   seed: number;
   /** Indexes of calls that are slow streams. */
   slow?: number[];
-  /** Every n-th call of FAILING_MODEL fails (429 and 500 alternately); 0 = no errors. */
+  /** Every n-th call of FAILING_MODEL fails (429 and 500 alternately); 1 = all of them, 0 = none. */
   failEvery?: number;
 }
 
@@ -71,7 +71,14 @@ export function makePlan(o: PlanOptions): Plan {
       reasoning: model === 'o3-mini' ? Math.min(output, 8 + (n % 20)) : 0,
     };
     const kind = slow || i % 3 === 2 ? 'stream' : 'chat';
-    calls.push({ user, model, kind, usage, ...(slow ? { slow: true } : {}), ...(kind === 'stream' ? { chunks: 4 + (n % 5) } : {}) });
+    calls.push({
+      user,
+      model,
+      kind,
+      usage,
+      ...(slow ? { slow: true } : {}),
+      ...(kind === 'stream' ? { chunks: 4 + (n % 5) } : {}),
+    });
   }
   return { name: o.name, calls };
 }
@@ -98,7 +105,12 @@ export function fixturesFor(plan: Plan): { fast: Fixture[]; slow: Fixture[] } {
               headers: { 'x-should-retry': 'false' },
             });
     } else if (call.kind === 'stream') {
-      fixture = syntheticChatCompletionStream({ model: call.model, chunks: call.chunks ?? 4, includeUsage: true, usage });
+      fixture = syntheticChatCompletionStream({
+        model: call.model,
+        chunks: call.chunks ?? 4,
+        includeUsage: true,
+        usage,
+      });
     } else {
       fixture = syntheticChatCompletion({ model: call.model, usage });
     }

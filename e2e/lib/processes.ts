@@ -126,9 +126,23 @@ export function startChild(
   };
 }
 
+/** `promise`'s value, or undefined after `ms`; the timer is cancelled either way (no timer keeps the test alive). */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  const timer = new AbortController();
+  try {
+    const timeout = sleep(ms, undefined, { signal: timer.signal }).then(
+      () => undefined,
+      () => undefined, // aborted: the promise won
+    );
+    return await Promise.race([promise, timeout]);
+  } finally {
+    timer.abort();
+  }
+}
+
 /** Waits (bounded) for a child to exit; kills it when it does not, and fails. */
 export async function waitForExit(child: Child, timeoutMs: number): Promise<number | null> {
-  const result = await Promise.race([child.exited, sleep(timeoutMs).then(() => undefined)]);
+  const result = await within(child.exited, timeoutMs);
   if (result === undefined) {
     child.process.kill('SIGKILL');
     throw new Error(`${child.name} did not finish within ${timeoutMs} ms (killed); log: ${child.logFile}`);
@@ -140,10 +154,9 @@ export async function waitForExit(child: Child, timeoutMs: number): Promise<numb
 export async function stopChild(child: Child | undefined, graceMs = 10_000): Promise<void> {
   if (!child || child.process.exitCode !== null || child.process.signalCode !== null) return;
   child.process.kill('SIGTERM');
-  const result = await Promise.race([child.exited, sleep(graceMs).then(() => undefined)]);
-  if (result === undefined) {
+  if ((await within(child.exited, graceMs)) === undefined) {
     child.process.kill('SIGKILL');
-    await Promise.race([child.exited, sleep(5_000)]);
+    await within(child.exited, 5_000);
   }
 }
 

@@ -5,6 +5,7 @@
 // status), which is what the test computes its expected totals from.
 'use strict';
 /* global module, require */
+/* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS module on purpose */
 
 const fs = require('node:fs');
 const { setTimeout: sleep } = require('node:timers/promises');

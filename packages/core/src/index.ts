@@ -49,3 +49,11 @@ export {
   type NativeSpanClaimOptions,
   type NativeSpanMatcher,
 } from './native-spans.js';
+export {
+  observeApiPromise,
+  isApiPromiseLike,
+  type ApiPromiseLike,
+  type ApiPromiseObserver,
+  type ResponseProps,
+  type ParseResponse,
+} from './sdk/api-promise.js';

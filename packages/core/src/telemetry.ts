@@ -212,10 +212,7 @@ export class GenAiCall {
     if (costUsd !== undefined) attributes[sc.ATTR_LLMTEL_USAGE_COST_USD] = costUsd;
     attributes[sc.ATTR_LLMTEL_USAGE_BILLABLE] = billable;
     if (response.attributes) Object.assign(attributes, response.attributes);
-    if (telemetry.captureMessageContent && response.outputMessages) {
-      const json = serializeContent(response.outputMessages(), 'output', telemetry.content);
-      if (json !== undefined) attributes[sc.ATTR_GEN_AI_OUTPUT_MESSAGES] = json;
-    }
+    if (telemetry.captureMessageContent && response.outputMessages) this.captureResponseContent(response, attributes);
     if (errorType !== undefined) {
       attributes[sc.ATTR_ERROR_TYPE] = errorType;
       if (error instanceof Error) span.recordException(error);
@@ -225,6 +222,17 @@ export class GenAiCall {
 
     this.recordMetrics(responseModel, usage, costUsd, errorType, endedAt, billable);
     if (this.handlers.length > 0) this.emitEnd(response, usage, costUsd, error, errorType, endedAt, billable);
+  }
+
+  private captureResponseContent(response: GenAiResponse, attributes: Attributes): void {
+    // A throwing redactor or content mapper must cost the content attribute only, never the usage and cost.
+    try {
+      const output = response.outputMessages?.();
+      const json = output ? serializeContent(output, 'output', this.telemetry.content) : undefined;
+      if (json !== undefined) attributes[sc.ATTR_GEN_AI_OUTPUT_MESSAGES] = json;
+    } catch (err) {
+      diag.warn('llmtel: could not capture response content', err);
+    }
   }
 
   private recordMetrics(

@@ -10,8 +10,9 @@ import {
   type GenAiCall,
   type GenAiResponse,
   type NativeSpanMode,
+  isApiPromiseLike,
+  observeApiPromise,
 } from '@llmtel/core';
-import { isApiPromiseLike, observeApiPromise } from './api-promise.js';
 import type { Completion, ResourceLike } from './internal-types.js';
 import { interceptClientSpans } from './native.js';
 import { messagesRequest, messagesResponse } from './operation.js';

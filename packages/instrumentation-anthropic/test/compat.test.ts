@@ -100,7 +100,7 @@ for (const { version, expected, tracesItself } of VERSIONS) {
       await assert.rejects(h.client().messages.create(fixture.request.body as never), { status: 404 });
       const span = await theSpan();
       assert.equal(span.status.code, SpanStatusCode.ERROR);
-      assert.equal(span.attributes['error.type'], '404');
+      assert.equal(span.attributes['error.type'], 'not_found_error');
     });
   });
 }

@@ -132,14 +132,14 @@ describe('replaying every recorded Anthropic exchange through the real SDK', () 
     const [span] = spans;
     assert.equal(span!.name, 'chat invalid-model-name');
     assert.equal(span!.status.code, SpanStatusCode.ERROR);
-    assert.equal(span!.attributes['error.type'], '404');
+    assert.equal(span!.attributes['error.type'], 'not_found_error');
     assert.equal(span!.attributes['gen_ai.usage.input_tokens'], undefined);
     assert.equal(span!.attributes['llmtel.usage.cost_usd'], undefined);
     assert.equal(span!.events.filter((e) => e.name === 'exception').length, 1);
     const duration = (await h.metrics()).get('gen_ai.client.operation.duration');
     const failed = pointsWhere<HistogramPoint['value']>(duration, {
       'gen_ai.request.model': 'invalid-model-name',
-      'error.type': '404',
+      'error.type': 'not_found_error',
     });
     assert.equal(
       failed.reduce((n, p) => n + p.value.count, 0),

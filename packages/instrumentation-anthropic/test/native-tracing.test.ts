@@ -219,7 +219,7 @@ describe('@anthropic-ai/sdk with its own tracing on', () => {
     const spans = await h.waitForSpans(1);
     assert.equal(spans.length, 1);
     assert.equal(spans[0]!.status.code, SpanStatusCode.ERROR);
-    assert.equal(spans[0]!.attributes['error.type'], '404');
+    assert.equal(spans[0]!.attributes['error.type'], 'not_found_error');
     assert.equal(spans[0]!.attributes['http.response.status_code'], 404);
     assert.equal(spans[0]!.attributes['anthropic.request.id'], 'req_011CYfQMhgSid28ainNjq126');
   });

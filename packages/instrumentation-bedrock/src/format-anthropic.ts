@@ -88,7 +88,9 @@ class AnthropicChunkReader implements ChunkReader {
       case 'message_start':
         if (isObject(chunk.message)) {
           this.id = stringOr(chunk.message.id);
-          this.usage = { ...this.usage, ...defined(anthropicUsage(chunk.message.usage)) };
+          // Its output_tokens is a placeholder; the real count comes with message_delta.
+          const { output: _placeholder, ...counts } = defined(anthropicUsage(chunk.message.usage));
+          this.usage = { ...this.usage, ...counts };
         }
         return false;
       case 'message_delta':

@@ -3,7 +3,15 @@ import { InstrumentationBase, InstrumentationNodeModuleDefinition, isWrapped } f
 import { GenAiTelemetry, resolveCaptureMessageContent, type GenAiCall } from '@llmtel/core';
 import { ensureAttemptMiddleware, withCallState } from './attempts.js';
 import { converseOperation, converseStreamOperation } from './converse.js';
-import type { CallState, ClientLike, CommandLike, Operation, Prepared, SendMethod } from './internal-types.js';
+import type {
+  AbortSignalLike,
+  CallState,
+  ClientLike,
+  CommandLike,
+  Operation,
+  Prepared,
+  SendMethod,
+} from './internal-types.js';
 import { invokeModelOperation, invokeModelStreamOperation } from './invoke.js';
 import { ATTR_AWS_REQUEST_ID, ATTR_HTTP_REQUEST_RESEND_COUNT } from './semconv.js';
 import { observeEventStream } from './stream.js';
@@ -39,6 +47,8 @@ interface Started {
   call: GenAiCall;
   state: CallState;
   prepared: Prepared;
+  /** The `abortSignal` passed in the send options (a DOM `AbortSignal` or the SDK's own). */
+  signal?: AbortSignalLike;
 }
 
 const INHERITED = Symbol('llmtel.bedrock.inheritedSend');
@@ -164,6 +174,9 @@ export class BedrockInstrumentation extends InstrumentationBase<BedrockInstrumen
 /** Sends the command inside the call's context, and ends the call with the outcome (promise or callback). */
 function run(started: Started, client: ClientLike, original: SendMethod, command: unknown, rest: unknown[]): unknown {
   const { call, state } = started;
+  const options = rest[0] as { abortSignal?: unknown } | undefined;
+  const signal = isObject(options) ? options.abortSignal : undefined;
+  if (isObject(signal) && typeof signal.aborted === 'boolean') started.signal = signal as unknown as AbortSignalLike;
   const last = rest.length - 1;
   const callback = last >= 0 && typeof rest[last] === 'function' ? (rest[last] as (...a: unknown[]) => unknown) : undefined;
   let args = rest;
@@ -218,7 +231,8 @@ function succeeded(started: Started, output: unknown): void {
   try {
     const attributes = metadataAttributes(state, output);
     if (prepared.events !== undefined && prepared.streamKey !== undefined && isObject(output)) {
-      if (observeEventStream(output, prepared.streamKey, call, prepared.events(), () => attributes)) return;
+      const signal = started.signal;
+      if (observeEventStream(output, prepared.streamKey, call, prepared.events(), () => attributes, signal)) return;
     }
     const response = prepared.response(isObject(output) ? output : {}, state.headers);
     response.attributes = { ...response.attributes, ...attributes };

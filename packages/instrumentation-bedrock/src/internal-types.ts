@@ -24,6 +24,12 @@ export interface ClientLike {
   initConfig?: { endpoint?: unknown; region?: unknown; useFipsEndpoint?: unknown; useDualstackEndpoint?: unknown };
 }
 
+/** What the SDK accepts as `abortSignal` in the send options. */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
+}
+
 /** A command instance (`new ConverseCommand(input)`). */
 export interface CommandLike {
   input?: unknown;

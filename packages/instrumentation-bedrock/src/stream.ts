@@ -1,8 +1,17 @@
 import { diag } from '@opentelemetry/api';
 import type { GenAiCall, GenAiResponse } from '@llmtel/core';
-import type { EventReader } from './internal-types.js';
+import type { AbortSignalLike, EventReader } from './internal-types.js';
 
 type IteratorFactory = (this: unknown) => AsyncIterator<unknown>;
+
+interface Observed {
+  call: GenAiCall;
+  reader: EventReader;
+  /** What the call's output said (request id, retries), added to what the events said. */
+  extra: () => GenAiResponse['attributes'];
+  /** The `abortSignal` the app passed to `send()`. */
+  signal: AbortSignalLike | undefined;
+}
 
 /**
  * Makes the SDK's event stream (`output.stream` of ConverseStream, `output.body` of InvokeModelWithResponseStream)
@@ -10,8 +19,6 @@ type IteratorFactory = (this: unknown) => AsyncIterator<unknown>;
  * object it would get without instrumentation, and gets every event unchanged and in order. The first iteration is
  * observed; a later one (which the SDK answers from its already consumed source) passes through untouched so that
  * it cannot end the span a second time.
- *
- * `response` adds what the call's output said (request id, retries) to what the events said.
  *
  * @returns false when `stream` is not an async iterable (nothing was changed)
  */
@@ -21,6 +28,7 @@ export function observeEventStream(
   call: GenAiCall,
   reader: EventReader,
   extra: () => GenAiResponse['attributes'],
+  signal: AbortSignalLike | undefined,
 ): boolean {
   const stream = holder[key] as Record<symbol, unknown> | null | undefined;
   const source = stream?.[Symbol.asyncIterator];
@@ -31,7 +39,7 @@ export function observeEventStream(
     const inner = factory.call(this);
     if (claimed) return inner;
     claimed = true;
-    return observe(inner, call, reader, extra);
+    return observe(inner, { call, reader, extra, signal });
   };
   try {
     Object.defineProperty(stream, Symbol.asyncIterator, { value: observed, configurable: true, writable: true });
@@ -47,12 +55,8 @@ export function observeEventStream(
  * stream is done, when the app stops early (`break`, `return()`, `throw()`: the SDK's iterator is then closed too, as
  * a plain `for await` over it would), or with the SDK's first error (an abort, a dropped connection, an error event).
  */
-async function* observe(
-  inner: AsyncIterator<unknown>,
-  call: GenAiCall,
-  reader: EventReader,
-  extra: () => GenAiResponse['attributes'],
-): AsyncGenerator<unknown, unknown, undefined> {
+async function* observe(inner: AsyncIterator<unknown>, observed: Observed): AsyncGenerator<unknown, unknown, undefined> {
+  const { call, reader } = observed;
   let settled = false;
   try {
     for (;;) {
@@ -61,12 +65,14 @@ async function* observe(
         result = await inner.next();
       } catch (error) {
         settled = true;
-        finish(call, reader, extra, { error });
+        finish(observed, { error });
         throw error;
       }
       if (result.done === true) {
         settled = true;
-        finish(call, reader, extra, undefined);
+        // The SDK ends an aborted stream quietly, as if it were complete: the span says it was cut short.
+        const aborted = observed.signal?.aborted === true;
+        finish(observed, aborted ? { error: abortReason(observed.signal!) } : undefined);
         return result.value;
       }
       if (accept(reader, result.value)) call.recordChunk();
@@ -74,7 +80,7 @@ async function* observe(
     }
   } finally {
     if (!settled) {
-      finish(call, reader, extra, undefined);
+      finish(observed, undefined);
       await inner.return?.();
     }
   }
@@ -89,12 +95,14 @@ function accept(reader: EventReader, event: unknown): boolean {
   }
 }
 
-function finish(
-  call: GenAiCall,
-  reader: EventReader,
-  extra: () => GenAiResponse['attributes'],
-  failure: { error: unknown } | undefined,
-): void {
+/** An `AbortError` (its `error.type`) that carries the signal's reason as its cause. */
+function abortReason(signal: AbortSignalLike): Error {
+  const error = new Error('The request was aborted before its stream ended', { cause: signal.reason });
+  error.name = 'AbortError';
+  return error;
+}
+
+function finish({ call, reader, extra }: Observed, failure: { error: unknown } | undefined): void {
   if (call.ended) return;
   let response: GenAiResponse = {};
   try {

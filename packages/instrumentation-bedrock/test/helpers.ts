@@ -19,7 +19,13 @@ import {
   type Histogram,
   type MetricData,
 } from '@opentelemetry/sdk-metrics';
-import { loadFixture, startFakeProvider, type FakeProvider, type Fixture } from '@llmtel/test-utils';
+import {
+  loadFixture,
+  startFakeProvider,
+  type FakeProvider,
+  type FakeProviderOptions,
+  type Fixture,
+} from '@llmtel/test-utils';
 import { BedrockInstrumentation, type BedrockInstrumentationConfig } from '@llmtel/instrumentation-bedrock';
 import type * as BedrockSdkModule from '@aws-sdk/client-bedrock-runtime';
 import { startH2Bridge, type H2Bridge } from './h2-bridge.ts';
@@ -121,7 +127,11 @@ let contextManagerSet = false;
  * Sets up tracing and metrics SDKs in memory, enables the instrumentation, then loads the SDK (so that the require
  * hook patches it) and starts a loopback fake provider (behind an HTTP/2 bridge for SDKs that speak HTTP/2).
  */
-export async function setup(config: BedrockInstrumentationConfig = {}, version: SdkVersion = 'current'): Promise<Harness> {
+export async function setup(
+  config: BedrockInstrumentationConfig = {},
+  version: SdkVersion = 'current',
+  fakeOptions: FakeProviderOptions = {},
+): Promise<Harness> {
   if (!contextManagerSet) {
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     contextManagerSet = true;
@@ -138,7 +148,7 @@ export async function setup(config: BedrockInstrumentationConfig = {}, version: 
   instrumentation.enable();
 
   const sdk = loadSdk(version);
-  const fake = await startFakeProvider();
+  const fake = await startFakeProvider(fakeOptions);
   const bridge: H2Bridge | undefined = usesHttp2(sdk) ? await startH2Bridge(fake.url) : undefined;
   const endpoint = bridge?.url ?? fake.url;
   const clients: BedrockClient[] = [];
@@ -347,9 +357,9 @@ export function usageAttributesOf(span: ReadableSpan): Record<string, number> {
 }
 
 /**
- * The recorded 403 "Signature expired" answer, with the `date` header the fixture's allow-list dropped put back: the
- * server time the message names (`... (20250210T013911Z - 5 min.)`). That header is what makes the SDK correct its
- * clock skew and retry, as it did when the exchange was recorded; without it the SDK gives up after the 403.
+ * The recorded 403 "Signature expired" answer, with the `date` header the fixtures' allow-list dropped put back: the
+ * server time the message names (`... (20250210T013911Z - 5 min.)`). The SDK corrects its clock skew from that header
+ * before it retries (it retries clock-skew error codes either way), so the retry is signed as in the recording.
  */
 export function signatureExpired(fixture: Fixture): Fixture {
   const message = String((fixture.response.body as { message?: unknown }).message);

@@ -28,7 +28,11 @@ export const TOOL_METHODS: readonly RunMethod[] = [{ name: '_call', runManagerIn
 
 /** The prototype (or the object itself) that holds `name`, walking up from `target`. */
 export function ownerOf(target: object, name: string): object | undefined {
-  for (let o: object | null = target; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
+  for (
+    let o: object | null = target;
+    o !== null && o !== Object.prototype;
+    o = Object.getPrototypeOf(o) as object | null
+  ) {
     if (Object.prototype.hasOwnProperty.call(o, name)) return o;
   }
   return undefined;
@@ -46,7 +50,9 @@ export function bindAsyncIterator<T>(iterator: AsyncIterator<T>, ctx: Context): 
         ? otelContext.with(ctx, () => iterator.return!(value as T))
         : Promise.resolve({ done: true, value: value as T }),
     throw: (error?: unknown) =>
-      iterator.throw ? otelContext.with(ctx, () => iterator.throw!(error)) : Promise.reject(error as Error),
+      iterator.throw
+        ? otelContext.with(ctx, () => iterator.throw!(error))
+        : Promise.reject(error instanceof Error ? error : new Error(String(error))),
     [Symbol.asyncIterator]() {
       return bound;
     },

@@ -35,7 +35,6 @@ import {
   responseModelOf,
   serializedName,
   toolText,
-  truncate,
   usageOf,
 } from './utils.js';
 
@@ -52,14 +51,15 @@ const HIDDEN_TAG = 'langsmith:hidden';
 const AGENT_EXECUTOR = 'AgentExecutor';
 const CREATE_AGENT_INTEGRATION = 'langchain_create_agent';
 
-/** What the handler needs from the instrumentation that registered it. */
+/** What the handler needs from the instrumentation that registered it; read on every run, so config changes apply. */
 export interface HandlerHost {
-  readonly telemetry: GenAiTelemetry;
-  readonly tracer: Tracer;
-  readonly traceChains: boolean;
+  telemetry(): GenAiTelemetry;
+  tracer(): Tracer;
+  traceChains(): boolean;
   /** False once the instrumentation is disabled: runs that start afterwards get no spans. */
-  readonly active: boolean;
-  readonly content: { capture: boolean; maxLength: number; redact(text: string, field: 'input' | 'output'): string | undefined };
+  active(): boolean;
+  /** A tool's arguments or result as a content attribute (redacted, capped), or undefined when capture is off. */
+  content(text: string, field: 'input' | 'output'): string | undefined;
 }
 
 function stringOr(value: unknown): string | undefined {
@@ -181,7 +181,7 @@ export class LlmtelCallbackHandler {
     runName?: string,
   ): void {
     this.guard('handleChainStart', () => {
-      if (!this.host.active) return;
+      if (!this.host.active()) return;
       const parentState = this.runs.get(parentRunId);
       const parent = parentState?.context ?? otelContext.active();
       const agentKey = agentKeyOf(asJson(metadata)) ?? parentState?.agentKey;
@@ -192,10 +192,10 @@ export class LlmtelCallbackHandler {
           (parentState === undefined || parentState.kind === 'tool' || parentState.agentKey !== agentKey));
       if (isAgent) {
         this.startAgent(runId, parent, agentKey || name, agentKey);
-      } else if (tags?.includes(HIDDEN_TAG) || !this.host.traceChains) {
+      } else if (tags?.includes(HIDDEN_TAG) || !this.host.traceChains()) {
         this.runs.set(runId, { kind: 'hidden', context: parent, agentKey });
       } else {
-        const span = this.host.tracer.startSpan(name, { kind: SpanKind.INTERNAL }, parent);
+        const span = this.host.tracer().startSpan(name, { kind: SpanKind.INTERNAL }, parent);
         this.runs.set(runId, { kind: 'chain', context: trace.setSpan(parent, span), span, agentKey });
       }
     });
@@ -235,10 +235,10 @@ export class LlmtelCallbackHandler {
     toolCallId?: string,
   ): void {
     this.guard('handleToolStart', () => {
-      if (!this.host.active) return;
+      if (!this.host.active()) return;
       const parentState = this.runs.get(parentRunId);
       const parent = parentState?.context ?? otelContext.active();
-      const name = stringOr(runName) ?? serializedName(tool) ?? 'tool';
+      const name = stringOr(runName) ?? stringOr(this.runs.pendingName()) ?? serializedName(tool) ?? 'tool';
       const attributes: Attributes = {
         [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_NAME_VALUES.EXECUTE_TOOL,
         [ATTR_GEN_AI_TOOL_NAME]: name,
@@ -248,11 +248,13 @@ export class LlmtelCallbackHandler {
       attributionAttributes(getLlmAttribution(parent), attributes);
       const args = this.content(input, 'input');
       if (args !== undefined) attributes[ATTR_GEN_AI_TOOL_CALL_ARGUMENTS] = args;
-      const span = this.host.tracer.startSpan(
-        `${GEN_AI_OPERATION_NAME_VALUES.EXECUTE_TOOL} ${name}`,
-        { kind: SpanKind.INTERNAL, attributes },
-        parent,
-      );
+      const span = this.host
+        .tracer()
+        .startSpan(
+          `${GEN_AI_OPERATION_NAME_VALUES.EXECUTE_TOOL} ${name}`,
+          { kind: SpanKind.INTERNAL, attributes },
+          parent,
+        );
       this.runs.set(runId, {
         kind: 'tool',
         context: trace.setSpan(parent, span),
@@ -305,7 +307,7 @@ export class LlmtelCallbackHandler {
     metadata: Json | undefined,
     content: Pick<GenAiRequest, 'inputMessages' | 'systemInstructions' | 'estimateInputText'>,
   ): void {
-    if (!this.host.active) return;
+    if (!this.host.active()) return;
     const parentState = this.runs.get(parentRunId);
     const parent = parentState?.context ?? otelContext.active();
     const meta = asJson(metadata);
@@ -320,7 +322,7 @@ export class LlmtelCallbackHandler {
       // The provider SDK underneath may be instrumented (its span then owns the usage) or not (this span does).
       billable: 'deferred',
     };
-    const call = this.host.telemetry.startCall(request, parent);
+    const call = this.host.telemetry().startCall(request, parent);
     this.runs.set(runId, { kind: 'llm', context: call.context, call, agentKey: parentState?.agentKey });
   }
 
@@ -331,11 +333,13 @@ export class LlmtelCallbackHandler {
     };
     attributionAttributes(getLlmAttribution(parent), attributes);
     // An in-process agent: INTERNAL, per the conventions' agent spans.
-    const span = this.host.tracer.startSpan(
-      `${GEN_AI_OPERATION_NAME_VALUES.INVOKE_AGENT} ${agentName}`,
-      { kind: SpanKind.INTERNAL, attributes },
-      parent,
-    );
+    const span = this.host
+      .tracer()
+      .startSpan(
+        `${GEN_AI_OPERATION_NAME_VALUES.INVOKE_AGENT} ${agentName}`,
+        { kind: SpanKind.INTERNAL, attributes },
+        parent,
+      );
     // The agent's model calls (and the provider SDK's spans under them) carry `gen_ai.agent.name` too.
     const ctx = otelContext.with(trace.setSpan(parent, span), () =>
       withLlmContext({ agentName }, () => otelContext.active()),
@@ -345,12 +349,8 @@ export class LlmtelCallbackHandler {
 
   /** A tool's arguments or result as a content attribute, when content capture is on. */
   private content(value: unknown, field: 'input' | 'output'): string | undefined {
-    const { content } = this.host;
-    if (!content.capture) return undefined;
     const text = toolText(value);
-    if (text === undefined) return undefined;
-    const redacted = content.redact(text, field);
-    return redacted === undefined ? undefined : truncate(redacted, content.maxLength);
+    return text === undefined ? undefined : this.host.content(text, field);
   }
 
   private guard(method: string, fn: () => void): void {
@@ -382,8 +382,9 @@ function responseOf(output: LLMResultLike, estimate: boolean): GenAiResponse {
   };
   if (estimate) {
     response.estimateOutputText = () =>
-      generations.map((g) => (isObject(g.message) ? textOf(g.message) : String(g.text ?? ''))).join('\n');
+      generations
+        .map((g) => (isObject(g.message) ? textOf(g.message) : typeof g.text === 'string' ? g.text : ''))
+        .join('\n');
   }
   return response;
 }
-

@@ -6,17 +6,11 @@ import {
   isWrapped,
 } from '@opentelemetry/instrumentation';
 import { DEFAULT_MAX_CONTENT_LENGTH, GenAiTelemetry, resolveBoolean, resolveCaptureMessageContent } from '@llmtel/core';
-import {
-  bindAsyncIterator,
-  isAsyncIterator,
-  MODEL_METHODS,
-  ownerOf,
-  TOOL_METHODS,
-  type RunMethod,
-} from './context.js';
+import { bindAsyncIterator, isAsyncIterator, MODEL_METHODS, ownerOf, TOOL_METHODS, type RunMethod } from './context.js';
 import { LlmtelCallbackHandler, type HandlerHost } from './handler.js';
 import type { CallbackManagerClass, CallbackManagerLike } from './internal-types.js';
 import { RunRegistry } from './runs.js';
+import { truncate } from './utils.js';
 import type { LangChainInstrumentationConfig } from './types.js';
 
 export const PACKAGE_NAME = '@llmtel/instrumentation-langchain';
@@ -82,31 +76,18 @@ export class LangChainInstrumentation extends InstrumentationBase<LangChainInstr
   /** The callback handler this instrumentation registers; exported so apps that build managers by hand can add it. */
   get handler(): LlmtelCallbackHandler {
     if (this.callbackHandler === undefined) {
-      const self = this;
       const host: HandlerHost = {
-        get telemetry() {
-          return self.telemetry;
-        },
-        get tracer() {
-          return self.tracer;
-        },
-        get traceChains() {
-          return self.traceChains;
-        },
-        get active() {
-          return self.isEnabled();
-        },
-        content: {
-          get capture() {
-            return self.telemetry.captureMessageContent;
-          },
-          get maxLength() {
-            return self.getConfig().maxContentLength ?? DEFAULT_MAX_CONTENT_LENGTH;
-          },
-          redact(text: string, field: 'input' | 'output') {
-            const redactor = self.getConfig().contentRedactor;
-            return redactor ? redactor(text, field) : text;
-          },
+        telemetry: () => this.telemetry,
+        tracer: () => this.tracer,
+        traceChains: () => this.traceChains,
+        active: () => this.isEnabled(),
+        content: (text, field) => {
+          if (!this.telemetry.captureMessageContent) return undefined;
+          const { contentRedactor, maxContentLength } = this.getConfig();
+          const redacted = contentRedactor ? contentRedactor(text, field) : text;
+          return redacted === undefined
+            ? undefined
+            : truncate(redacted, maxContentLength ?? DEFAULT_MAX_CONTENT_LENGTH);
         },
       };
       this.callbackHandler = new LlmtelCallbackHandler(host, this.runs);
@@ -121,7 +102,8 @@ export class LangChainInstrumentation extends InstrumentationBase<LangChainInstr
   protected init(): InstrumentationNodeModuleDefinition {
     const file = (path: string, patch: (exports: unknown) => unknown, unpatch: (exports: unknown) => void) =>
       ['js', 'cjs'].map(
-        (ext) => new InstrumentationNodeModuleFile(`@langchain/core/${path}.${ext}`, SUPPORTED_VERSIONS, patch, unpatch),
+        (ext) =>
+          new InstrumentationNodeModuleFile(`@langchain/core/${path}.${ext}`, SUPPORTED_VERSIONS, patch, unpatch),
       );
     return new InstrumentationNodeModuleDefinition('@langchain/core', SUPPORTED_VERSIONS, undefined, undefined, [
       ...file(
@@ -239,10 +221,13 @@ export class LangChainInstrumentation extends InstrumentationBase<LangChainInstr
       return exports;
     }
     const discover = (tool: unknown) => this.discover(tool, TOOL_METHODS);
+    const runs = this.runs;
     this.wrapMethod(proto, 'call', (original) => {
       return function call(this: unknown, ...args: unknown[]): unknown {
         discover(this);
-        return original.apply(this, args);
+        const name = (this as { name?: unknown } | undefined)?.name;
+        const ctx = runs.withPendingSlot(otelContext.active(), typeof name === 'string' ? name : undefined);
+        return otelContext.with(ctx, () => original.apply(this, args));
       };
     });
     return exports;

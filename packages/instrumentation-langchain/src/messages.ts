@@ -119,7 +119,10 @@ export function textOf(message: MessageLike | undefined): string {
 }
 
 /** The response of a run as the conventions' output messages (one per generation). */
-export function outputMessages(generations: readonly GenerationLike[], finishReasons: readonly string[]): GenAiMessage[] {
+export function outputMessages(
+  generations: readonly GenerationLike[],
+  finishReasons: readonly string[],
+): GenAiMessage[] {
   return generations.map((g, i) => {
     const reason = finishReasons[i];
     if (isObject(g.message)) return toGenAiMessage(g.message, reason);

@@ -7,9 +7,14 @@ import type { RunManagerLike, RunState } from './internal-types.js';
  */
 const MAX_RUNS = 10_000;
 
-/** Holds the run a model entry point started, for provider calls LangChain makes without a run manager. */
+/**
+ * What an entry point (a model's `_generateUncached`, a tool's `call`) knows about the run it is about to start:
+ * the run it then started, for provider calls LangChain makes without a run manager, and the tool's own name,
+ * which LangChain does not hand to callbacks for tool classes.
+ */
 interface PendingRun {
   runId?: string;
+  name?: string;
 }
 
 /** The runs in flight, by LangChain run id, and the contexts their work runs in. */
@@ -45,9 +50,14 @@ export class RunRegistry {
     return this.runs.size;
   }
 
-  /** `ctx` with a slot that records the next run started in it (a model entry point's own run). */
-  withPendingSlot(ctx: Context): Context {
-    return ctx.setValue(this.pendingKey, {} satisfies PendingRun);
+  /** `ctx` with a slot that records the next run started in it (an entry point's own run). */
+  withPendingSlot(ctx: Context, name?: string): Context {
+    return ctx.setValue(this.pendingKey, { name } satisfies PendingRun);
+  }
+
+  /** The name the entry point of the run starting now gave it. */
+  pendingName(): string | undefined {
+    return (otelContext.active().getValue(this.pendingKey) as PendingRun | undefined)?.name;
   }
 
   /**

@@ -85,7 +85,7 @@ function setNumber(attrs: Attributes, key: string, ...values: unknown[]): void {
 
 function stopSequences(stop: unknown): string[] | undefined {
   if (typeof stop === 'string') return [stop];
-  if (Array.isArray(stop) && stop.length > 0 && stop.every((s) => typeof s === 'string')) return stop as string[];
+  if (Array.isArray(stop) && stop.length > 0 && stop.every((s) => typeof s === 'string')) return stop;
   return undefined;
 }
 

@@ -52,7 +52,6 @@ class StartCounter implements SpanProcessor {
   }
 }
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- LangChain's classes are loaded with require() at run time */
 /** The LangChain and openai modules, required (CommonJS) after the instrumentations were enabled. */
 export interface Modules {
   ChatOpenAI: any;
@@ -65,7 +64,6 @@ export interface Modules {
   tool: any;
   createAgent: any;
 }
-/* eslint-enable @typescript-eslint/no-explicit-any */
 
 export interface Harness {
   langchain: LangChainInstrumentation;
@@ -241,3 +239,18 @@ export function isChildOf(child: ReadableSpan, parent: ReadableSpan): boolean {
 
 export const billable = (spans: readonly ReadableSpan[]) =>
   spans.filter((s) => s.attributes['llmtel.usage.billable'] === true);
+
+/**
+ * LangChain as installed in test/compat/<dir> (`npm ci --prefix packages/instrumentation-langchain/test/compat/<dir>`),
+ * required after the instrumentations were enabled, as an app would.
+ */
+export function loadCompat(dir: string) {
+  const require = createRequire(new URL(`./compat/${dir}/package.json`, import.meta.url));
+  return {
+    coreVersion: (require('@langchain/core/package.json') as { version: string }).version,
+    openaiVersion: (require('openai/version') as { VERSION: string }).VERSION,
+    ChatOpenAI: require('@langchain/openai').ChatOpenAI,
+    ChatPromptTemplate: require('@langchain/core/prompts').ChatPromptTemplate,
+    tool: require('@langchain/core/tools').tool,
+  };
+}

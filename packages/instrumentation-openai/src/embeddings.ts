@@ -11,7 +11,7 @@ export const embeddingsOperation: Operation = {
   includeUsage: false,
   request: embeddingsRequest,
   response: embeddingsResponse,
-  // The endpoint never streams; a stream here would be an SDK change, so end the span on its first chunks' data.
+  // The endpoint does not stream; should a future SDK stream it, the span still ends with the stream.
   stream: () => ({ add: () => CHUNK_OUTPUT, response: () => ({}), error: () => undefined }),
 };
 

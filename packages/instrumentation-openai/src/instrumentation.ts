@@ -1,7 +1,13 @@
 import { context, diag } from '@opentelemetry/api';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition, isWrapped } from '@opentelemetry/instrumentation';
-import { GenAiTelemetry, resolveBoolean, resolveCaptureMessageContent, type GenAiCall } from '@llmtel/core';
-import { isApiPromiseLike, observeApiPromise } from './api-promise.js';
+import {
+  GenAiTelemetry,
+  resolveBoolean,
+  resolveCaptureMessageContent,
+  type GenAiCall,
+  isApiPromiseLike,
+  observeApiPromise,
+} from '@llmtel/core';
 import { chatOperation } from './chat.js';
 import { completionsOperation } from './completions.js';
 import { embeddingsOperation } from './embeddings.js';

@@ -18,22 +18,6 @@ export interface ResourceLike {
   _client?: ClientLike;
 }
 
-/** What the SDK passes to `APIPromise.parseResponse`. */
-export interface ResponseProps {
-  response?: { status?: number; headers?: { get(name: string): string | null } };
-  options?: { stream?: boolean };
-}
-
-export type ParseResponse = (client: unknown, props: ResponseProps) => unknown;
-
-/** `APIPromise`: a Promise subclass that parses the HTTP response lazily. */
-export interface ApiPromiseLike {
-  responsePromise: Promise<ResponseProps>;
-  parseResponse: ParseResponse;
-  asResponse?: () => Promise<unknown>;
-  _thenUnwrap?: (...args: unknown[]) => unknown;
-}
-
 /** The SDK's `Stream`: `[Symbol.asyncIterator]()`, `tee()` and `toReadableStream()` all go through `iterator()`. */
 export interface StreamLike {
   iterator: (...args: unknown[]) => AsyncIterator<unknown>;

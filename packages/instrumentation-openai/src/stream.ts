@@ -74,8 +74,10 @@ class ObservedIterator implements AsyncIterator<unknown> {
     };
   }
 
-  next(...args: [] | [unknown]): Promise<IteratorResult<unknown>> {
-    return this.inner.next(...args).then(this.onResult, this.onError);
+  next(value?: unknown): Promise<IteratorResult<unknown>> {
+    // `for await` calls next() without an argument; no rest array per chunk.
+    const result = value === undefined ? this.inner.next() : this.inner.next(value);
+    return result.then(this.onResult, this.onError);
   }
 
   return(value?: unknown): Promise<IteratorResult<unknown>> {

@@ -1,8 +1,13 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import { loadFixture, syntheticChatCompletion } from '@llmtel/test-utils';
 import { only, pointsWhere, setup, type Harness } from './helpers.ts';
+
+const PACKAGE_JSON = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 
 describe('chat.completions.create', () => {
   let h: Harness;
@@ -26,6 +31,7 @@ describe('chat.completions.create', () => {
     assert.equal(span.name, 'chat gpt-4o-mini');
     assert.equal(span.kind, SpanKind.CLIENT);
     assert.equal(span.instrumentationScope.name, '@llmtel/instrumentation-openai');
+    assert.equal(span.instrumentationScope.version, PACKAGE_JSON.version);
     const a = span.attributes;
     assert.equal(a['gen_ai.operation.name'], 'chat');
     assert.equal(a['gen_ai.provider.name'], 'openai');

@@ -12,12 +12,15 @@ export function userConfigKey(prefix: string, user: string): string {
   return `${userBaseKey(prefix, user)}:cfg`;
 }
 
-/** Hash of the counters of the billing cycle starting on `cycleStart` (YYYYMMDD). */
+/** Hash of the cycle totals ({@link COUNTER_FIELDS}, decimal integers) of the billing cycle starting on `cycleStart` (YYYYMMDD). */
 export function userCycleKey(prefix: string, user: string, cycleStart: string): string {
   return `${userBaseKey(prefix, user)}:c:${cycleStart}`;
 }
 
-/** Hash of the counters of one UTC day (YYYYMMDD); expires after the daily retention. */
+/**
+ * Hash of one UTC day (YYYYMMDD): a field per combo of provider, model and agent ({@link comboField}) holding its
+ * {@link COUNTER_FIELDS} packed as little-endian doubles; field `_` marks that the expiry (daily retention) is set.
+ */
 export function userDayKey(prefix: string, user: string, day: string): string {
   return `${userBaseKey(prefix, user)}:d:${day}`;
 }
@@ -27,9 +30,12 @@ export function userReservationsKey(prefix: string, user: string): string {
   return `${userBaseKey(prefix, user)}:resv`;
 }
 
-/** String set NX with the dedupe TTL when a record is applied. */
-export function userDedupeKey(prefix: string, user: string, recordId: string): string {
-  return `${userBaseKey(prefix, user)}:dd:${recordId}`;
+/**
+ * Set of the dedupe members ({@link dedupeMember}) of the records first applied on one day (YYYYMMDD, Redis' clock),
+ * plus the member `''`; expires when no writer checks that day any more.
+ */
+export function userDedupeKey(prefix: string, user: string, day: string): string {
+  return `${userBaseKey(prefix, user)}:dd:${day}`;
 }
 
 export type IndexName = 'users' | 'models' | 'providers' | 'agents';
@@ -49,11 +55,32 @@ export function defaultLimitsKey(prefix: string): string {
   return `${prefix}:limits:default`;
 }
 
-/** Counter fields of cycle and day hashes, in the order of the record script's values. */
-export const COUNTER_FIELDS = ['rq', 'er', 'in', 'out', 'cr', 'cw', 'rs', 'c'] as const;
+/**
+ * Counters of the cycle hashes (field names) and of the packed day values (this order): requests, errors, input,
+ * output, cache read, cache write and reasoning tokens, cost in micro-dollars, requests of unknown cost.
+ */
+export const COUNTER_FIELDS = ['rq', 'er', 'in', 'out', 'cr', 'cw', 'rs', 'c', 'uk'] as const;
 export type CounterField = (typeof COUNTER_FIELDS)[number];
 
-/** Prefix of breakdown fields per dimension: `m:<model>:<counter>`, `p:<provider>:<counter>`, `a:<agent>:<counter>`. */
-export const DIMENSION_PREFIX = { model: 'm', provider: 'p', agent: 'a' } as const;
+/** Bytes of a packed day value: one little-endian double per counter. */
+export const PACKED_COUNTERS_SIZE = COUNTER_FIELDS.length * 8;
+
+/** The day-hash field that marks a hash whose expiry is set; never a combo (combos have two `|`). */
+export const DAY_MARKER_FIELD = '_';
+
+const escapePart = (s: string): string => (/[%|]/.test(s) ? s.replace(/%/g, '%25').replace(/\|/g, '%7C') : s);
+const unescapePart = (s: string): string => (s.includes('%') ? s.replace(/%7C/g, '|').replace(/%25/g, '%') : s);
+
+/** Day-hash field of a combo: `<provider>|<model>|<agent>` (agent '' for none; `%` and `|` in names escaped). */
+export function comboField(provider: string, model: string, agent: string): string {
+  return `${escapePart(provider)}|${escapePart(model)}|${escapePart(agent)}`;
+}
+
+/** The parts of a {@link comboField}, or `undefined` for any other field. */
+export function parseComboField(field: string): { provider: string; model: string; agent: string } | undefined {
+  const parts = field.split('|');
+  if (parts.length !== 3) return undefined;
+  return { provider: unescapePart(parts[0]!), model: unescapePart(parts[1]!), agent: unescapePart(parts[2]!) };
+}
 
 export const CONFIG_FIELDS = { cycleStart: 'cycle_start', limitTokens: 'lim_tokens', limitCost: 'lim_cost' } as const;

@@ -1,4 +1,23 @@
-import type { ApiPromiseLike, ResponseProps } from './internal-types.js';
+/**
+ * Shared by the instrumentations of SDKs generated with Stainless (`openai`, `@anthropic-ai/sdk`, ...): their
+ * `APIPromise` has the same shape in every such SDK, so observing it lives here once.
+ */
+
+/** What `parseResponse` receives: the HTTP response and the request options. */
+export interface ResponseProps {
+  response?: { status?: number; headers?: { get(name: string): string | null } };
+  options?: { stream?: boolean };
+}
+
+export type ParseResponse = (client: unknown, props: ResponseProps) => unknown;
+
+/** `APIPromise`: a Promise subclass that parses the HTTP response lazily. */
+export interface ApiPromiseLike {
+  responsePromise: Promise<ResponseProps>;
+  parseResponse: ParseResponse;
+  asResponse?: () => Promise<unknown>;
+  _thenUnwrap?: (...args: unknown[]) => unknown;
+}
 
 /** What to do when the SDK settles a request. Each callback is called at most once per settlement path. */
 export interface ApiPromiseObserver {
@@ -20,7 +39,7 @@ export function isApiPromiseLike(value: unknown): value is ApiPromiseLike {
  * Observes an `APIPromise` in place, so that the app gets the SDK's own object back with `withResponse()`,
  * `asResponse()`, `_thenUnwrap()` and lazy parsing unchanged.
  *
- * Why these hooks: in openai v5, v6 and v7 an `APIPromise` holds two instance fields, `responsePromise` (the HTTP
+ * Why these hooks: in openai v5, v6 and v7 (and `@anthropic-ai/sdk` 0.50 to 1.x) an `APIPromise` holds two instance fields, `responsePromise` (the HTTP
  * response, retries included) and `parseResponse(client, props)`, which reads the body only when someone awaits the
  * promise or calls `withResponse()`. Wrapping `then()` instead would parse eagerly and break `asResponse()`, which
  * must return an unconsumed `Response`. So:

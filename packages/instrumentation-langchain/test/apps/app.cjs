@@ -1,0 +1,13 @@
+// A CommonJS app using LangChain with ChatOpenAI, run by the tests with `node --require ./otel-setup.cjs`.
+'use strict';
+/* global require */
+/* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS app on purpose */
+const { ChatOpenAI } = require('@langchain/openai');
+const { ChatPromptTemplate } = require('@langchain/core/prompts');
+const { withLlmContext } = require('@llmtel/core');
+const { runScenario } = require('./scenario.cjs');
+
+runScenario({ ChatOpenAI, ChatPromptTemplate, withLlmContext }).catch((err) => {
+  console.error('APP FAILED', err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,8 @@
+// An ES module app using the AI SDK, run by the tests with `node --import ./otel-setup.cjs`.
+import * as ai from 'ai';
+import { createOpenAI } from '@ai-sdk/openai';
+import { OpenTelemetry } from '@ai-sdk/otel';
+import { withLlmContext } from '@llmtel/core';
+import scenario from './scenario.cjs';
+
+await scenario.runScenario({ ai, createOpenAI, OpenTelemetry, withLlmContext });

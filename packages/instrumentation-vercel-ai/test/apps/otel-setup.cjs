@@ -1,0 +1,65 @@
+// Preloaded by the spawned-app tests (`--require` / `--import`): OpenTelemetry with the AI SDK span processor on the
+// global tracer provider, every finished span printed as a `SPAN {json}` line, and the token usage metric printed as
+// `METRIC {json}` lines before exit.
+'use strict';
+/* global require */
+/* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS preload on purpose */
+const { context, trace, metrics } = require('@opentelemetry/api');
+const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks');
+const { SimpleSpanProcessor, TracerProvider } = require('@opentelemetry/sdk-trace');
+const { AggregationTemporality, MeterProvider, MetricReader } = require('@opentelemetry/sdk-metrics');
+const { AiSdkSpanProcessor } = require('@llmtel/instrumentation-vercel-ai');
+
+const stdoutExporter = {
+  export(spans, done) {
+    for (const span of spans) {
+      const line = {
+        name: span.name,
+        scope: span.instrumentationScope.name,
+        spanId: span.spanContext().spanId,
+        parentSpanId: span.parentSpanContext?.spanId,
+        attributes: span.attributes,
+      };
+      process.stdout.write(`SPAN ${JSON.stringify(line)}\n`);
+    }
+    done({ code: 0 });
+  },
+  shutdown: () => Promise.resolve(),
+};
+
+class ManualReader extends MetricReader {
+  constructor() {
+    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
+  }
+  onForceFlush() {
+    return Promise.resolve();
+  }
+  onShutdown() {
+    return Promise.resolve();
+  }
+}
+
+context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+const reader = new ManualReader();
+metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
+trace.setGlobalTracerProvider(
+  new TracerProvider({
+    spanProcessors: [new AiSdkSpanProcessor(), new SimpleSpanProcessor({ exporter: stdoutExporter })],
+  }),
+);
+
+process.on('beforeExit', () => {
+  if (process.llmtelPrinted) return;
+  process.llmtelPrinted = true;
+  void reader.collect().then(({ resourceMetrics }) => {
+    for (const scope of resourceMetrics.scopeMetrics) {
+      for (const metric of scope.metrics) {
+        if (metric.descriptor.name !== 'gen_ai.client.token.usage') continue;
+        for (const point of metric.dataPoints) {
+          const line = { attributes: point.attributes, count: point.value.count, sum: point.value.sum };
+          process.stdout.write(`METRIC ${JSON.stringify(line)}\n`);
+        }
+      }
+    }
+  });
+});
