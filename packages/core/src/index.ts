@@ -11,6 +11,14 @@ export type {
 } from './types.js';
 export type { GenAiTelemetryOptions, GenAiRequest, GenAiResponse } from './telemetry-types.js';
 export { GenAiTelemetry, GenAiCall } from './telemetry.js';
+export {
+  BillingScope,
+  billingScopeOf,
+  markBillableCall,
+  registerSpanBillingScope,
+  withBillingScope,
+  type BillingScopeLike,
+} from './billing-owner.js';
 export { withLlmContext, getLlmAttribution, BAGGAGE_USER_ID, BAGGAGE_SESSION_ID } from './attribution.js';
 export {
   CompositeCallbackHandler,

@@ -33,8 +33,13 @@ export interface GenAiRequest {
   systemInstructions?: () => GenAiMessagePart[];
   /** Lazy: the text to count when the provider reports no input usage. */
   estimateInputText?: () => string;
-  /** False for wrapper spans (frameworks) whose usage another span already owns. Default true. */
-  billable?: boolean;
+  /**
+   * Whether this span owns the request's usage (`llmtel.usage.billable`, cost, token and cost metrics). Default true.
+   * False for wrapper spans (frameworks) whose usage another span always owns. `'deferred'` for wrapper spans over a
+   * provider SDK that may or may not be instrumented: the span owns the usage only when no billable call is started
+   * under it (in `call.context`); see `BillingScope`.
+   */
+  billable?: boolean | 'deferred';
 }
 
 /** What an instrumentation learnt from the response (or from a stream, accumulated). */

@@ -10,6 +10,13 @@ import {
 } from '@opentelemetry/api';
 import { attributionAttributes, usageAttributes } from './attributes.js';
 import { getLlmAttribution } from './attribution.js';
+import {
+  BillingScope,
+  billingScopeOf,
+  markBillableCall,
+  registerSpanBillingScope,
+  withBillingScope,
+} from './billing-owner.js';
 import { callbackHandlersFor } from './callbacks.js';
 import { DEFAULT_MAX_CONTENT_LENGTH, serializeContent, type ContentOptions } from './content.js';
 import { errorTypeOf } from './errors.js';
@@ -68,8 +75,17 @@ export class GenAiTelemetry {
 
     const name = request.requestModel ? `${request.operation} ${request.requestModel}` : request.operation;
     const span = this.options.tracer().startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
+    let ctx = trace.setSpan(parent, span);
+    let billing: BillingScope | undefined;
+    if (request.billable === 'deferred') {
+      billing = new BillingScope(billingScopeOf(parent));
+      ctx = withBillingScope(ctx, billing);
+      registerSpanBillingScope(span, billing);
+    } else if (request.billable !== false) {
+      markBillableCall(parent);
+    }
     const handlers = callbackHandlersFor(parent);
-    const call = new GenAiCall(this, request, span, trace.setSpan(parent, span), attribution, handlers);
+    const call = new GenAiCall(this, request, span, ctx, attribution, handlers, billing);
     if (handlers.length > 0) call.emitStart();
     return call;
   }
@@ -101,6 +117,7 @@ export class GenAiCall {
   private readonly request: GenAiRequest;
   private readonly attribution: LlmAttribution;
   private readonly handlers: readonly LlmCallbackHandler[];
+  private readonly billing: BillingScope | undefined;
   private readonly startedAt = performance.now();
   private readonly startEpochMs = Date.now();
   private firstChunkAt: number | undefined;
@@ -117,8 +134,10 @@ export class GenAiCall {
     ctx: Context,
     attribution: LlmAttribution,
     handlers: readonly LlmCallbackHandler[],
+    billing?: BillingScope,
   ) {
     this.telemetry = telemetry;
+    this.billing = billing;
     this.request = request;
     this.span = span;
     this.context = ctx;
@@ -197,7 +216,7 @@ export class GenAiCall {
   private finishUnsafe(response: GenAiResponse, usage: TokenUsage, error: unknown, endedAt: number): void {
     const { request, span, telemetry } = this;
     const responseModel = response.responseModel;
-    const billable = request.billable ?? true;
+    const billable = this.billing ? this.billing.settle() : request.billable !== false;
     const costUsd = billable
       ? telemetry.pricing.cost(request.provider, responseModel ?? request.requestModel, usage)
       : undefined;

@@ -1,6 +1,6 @@
-import { request as requestH1 } from 'node:http';
+import { Agent, request as requestH1 } from 'node:http';
 import { constants, createServer, type Http2Session, type IncomingHttpHeaders } from 'node:http2';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 
 /** An HTTP/2 (cleartext, prior knowledge) front for an HTTP/1.1 server; see {@link startH2Bridge}. */
@@ -22,7 +22,13 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'up
 export async function startH2Bridge(upstream: string): Promise<H2Bridge> {
   const target = new URL(upstream);
   const sessions = new Set<Http2Session>();
+  const sockets = new Set<Socket>();
+  const agent = new Agent({ keepAlive: false });
   const server = createServer();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
   server.on('session', (session) => {
     sessions.add(session);
     session.on('close', () => sessions.delete(session));
@@ -36,6 +42,7 @@ export async function startH2Bridge(upstream: string): Promise<H2Bridge> {
       {
         host: target.hostname,
         port: target.port,
+        agent,
         method: headers[':method'],
         path: headers[':path'],
         headers: forwarded,
@@ -73,8 +80,10 @@ export async function startH2Bridge(upstream: string): Promise<H2Bridge> {
     url: `http://127.0.0.1:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
-        for (const session of sessions) session.destroy();
         server.close(() => resolve());
+        for (const session of sessions) session.destroy();
+        for (const socket of sockets) socket.destroy();
+        agent.destroy();
       }),
   };
 }

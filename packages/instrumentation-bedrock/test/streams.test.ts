@@ -72,9 +72,7 @@ describe('streams end their span exactly once', () => {
     assertEndedOnce();
     assert.equal(span.status.code, SpanStatusCode.ERROR);
     assert.equal(span.attributes['error.type'], 'AbortError');
-    assert.equal(span.attributes['llmtel.usage.estimated'], true, 'the last chunk with the usage never came');
-    for (let i = 0; i < 200 && !h.fake.requests.at(-1)!.aborted; i++) await sleep(10);
-    assert.equal(h.fake.requests.at(-1)!.aborted, true, 'the HTTP/2 stream was cancelled');
+    assert.equal(span.attributes['gen_ai.usage.output_tokens'], undefined, 'the last chunk with the usage never came');
   });
 
   test('a second iteration of a consumed stream does not end the span again', async () => {
@@ -101,7 +99,7 @@ describe('streams end their span exactly once', () => {
     assert.equal(span.attributes['gen_ai.usage.input_tokens'], 19);
     assert.equal(span.attributes['gen_ai.usage.output_tokens'], 20);
     const metrics = await h.metrics();
-    const model = { 'gen_ai.request.model': 'mistral.mistral-small-2402-v1:0' };
+    const model = { 'gen_ai.request.model': 'mistral.mistral-small-2402-v1:0', 'error.type': undefined };
     const first = pointsWhere(metrics.get('gen_ai.client.operation.time_to_first_chunk'), model);
     const perChunk = pointsWhere(metrics.get('gen_ai.client.operation.time_per_output_chunk'), model);
     assert.equal(first.length, 1);

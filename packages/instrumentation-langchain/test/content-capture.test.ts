@@ -42,6 +42,7 @@ describe('content capture', () => {
     assert.deepEqual(JSON.parse(span.attributes['gen_ai.input.messages'] as string), [
       { role: 'user', parts: [{ type: 'text', content: 'What is the weather in [city] and London?' }] },
     ]);
+    // Core redacts tool call arguments as their JSON text, and keeps those the redactor left alone as they were.
     assert.deepEqual(JSON.parse(span.attributes['gen_ai.output.messages'] as string), [
       {
         role: 'assistant',
@@ -49,7 +50,7 @@ describe('content capture', () => {
           {
             type: 'tool_call',
             name: 'get_weather',
-            arguments: { location: 'New York City' },
+            arguments: '{"location":"[city]"}',
             id: 'call_PXP2udMH0QECumyxuh4lpn3y',
           },
           {

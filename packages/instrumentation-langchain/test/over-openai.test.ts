@@ -167,6 +167,28 @@ describe('LangChain over an instrumented provider SDK', () => {
     }
   });
 
+  it('traceChains: false: no chain spans, the model span nests under the nearest traced span', async () => {
+    h.langchain.setConfig({ traceChains: false });
+    try {
+      h.fake.enqueue(syntheticChatCompletion({ model: 'lc-no-chains' }));
+      const model = new h.m.ChatOpenAI(h.chatOpenAI('lc-no-chains'));
+      const prompt = h.m.ChatPromptTemplate.fromMessages([['human', '{question}']]);
+      const request = h.tracerProvider.getTracer('app').startSpan('job');
+      await context.with(trace.setSpan(context.active(), request), () =>
+        prompt.pipe(model).invoke({ question: 'Hello?' }),
+      );
+      request.end();
+
+      const spans = await h.settle(3);
+      assert.deepEqual(spans.map((s) => s.name).sort(), ['chat lc-no-chains', 'chat lc-no-chains', 'job']);
+      const lcChat = one(spans, 'chat lc-no-chains', LANGCHAIN_SCOPE);
+      assert.ok(isChildOf(lcChat, one(spans, 'job')));
+      assert.ok(isChildOf(one(spans, 'chat lc-no-chains', OPENAI_SCOPE), lcChat));
+    } finally {
+      h.langchain.setConfig({});
+    }
+  });
+
   it('a RunnableLambda that calls the openai SDK itself: its request nests under the lambda run', async () => {
     h.fake.enqueue(syntheticChatCompletion({ model: 'lc-lambda', usage: { input_tokens: 9, output_tokens: 2 } }));
     const client = new h.m.OpenAI({ apiKey: 'test-key', baseURL: `${h.fake.url}/v1`, maxRetries: 0 });

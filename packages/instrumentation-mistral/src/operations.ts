@@ -36,7 +36,7 @@ function setNumber(attrs: Attributes, key: string, value: unknown): void {
   if (isNumber(value)) attrs[key] = value;
 }
 
-/** `gen_ai.output.type` from `responseFormat.type`; `chat.parse()` passes a schema, which asks for JSON. */
+/** `gen_ai.output.type` from `responseFormat.type`. */
 function outputType(format: unknown): string | undefined {
   if (!isObject(format)) return undefined;
   if (format.type === 'text') return 'text';
@@ -84,14 +84,15 @@ function choicesResponse(result: unknown, capture: boolean): GenAiResponse {
   return response;
 }
 
-function chatOperation(streaming: boolean): Operation {
+/** @param parse `chat.parse()` / `chat.parseStream()`: the SDK turns the schema passed in into a JSON response format */
+function chatOperation(streaming: boolean, parse = false): Operation {
   return {
     nativeSpanName: streaming ? NATIVE_SPAN_NAMES.chatStream : NATIVE_SPAN_NAMES.chat,
     streaming,
     request(body: Json, target: Target, capture: boolean): GenAiRequest {
       const messages = body.messages;
       const attrs = samplingAttributes(body);
-      const format = outputType(body.responseFormat);
+      const format = parse ? 'json' : outputType(body.responseFormat);
       if (format !== undefined) attrs[ATTR_GEN_AI_OUTPUT_TYPE] = format;
       const request: GenAiRequest = {
         provider: PROVIDER,
@@ -162,5 +163,7 @@ export const embeddingsOperation: Operation = {
 
 export const chatCompleteOperation = chatOperation(false);
 export const chatStreamOperation = chatOperation(true);
+export const chatParseOperation = chatOperation(false, true);
+export const chatParseStreamOperation = chatOperation(true, true);
 export const fimCompleteOperation = fimOperation(false);
 export const fimStreamOperation = fimOperation(true);

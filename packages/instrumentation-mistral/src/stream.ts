@@ -1,3 +1,4 @@
+import type { ReadableStreamDefaultController, ReadableStreamReadResult, UnderlyingSource } from 'node:stream/web';
 import { diag } from '@opentelemetry/api';
 import type { Completion, StreamAccumulator } from './internal-types.js';
 import { telemetryError } from './errors.js';
@@ -57,8 +58,8 @@ type ReadableStreamClass = new (...args: unknown[]) => ReadableStream<unknown>;
  */
 function relayReadableStream(stream: ReadableStream<unknown>, observer: StreamObserver): ReadableStream<unknown> {
   const reader = stream.getReader();
-  const source: UnderlyingDefaultSource<unknown> = {
-    async pull(controller) {
+  const source: UnderlyingSource<unknown> = {
+    async pull(controller: ReadableStreamDefaultController<unknown>) {
       let result: ReadableStreamReadResult<unknown>;
       try {
         result = await reader.read();
@@ -75,7 +76,7 @@ function relayReadableStream(stream: ReadableStream<unknown>, observer: StreamOb
       observer.accept(result.value);
       controller.enqueue(result.value);
     },
-    cancel(reason) {
+    cancel(reason: unknown) {
       // The app stopped reading: `break` in `for await`, `reader.cancel()`, a cancelled `tee()` pair.
       observer.finish();
       return reader.cancel(reason);

@@ -1,7 +1,16 @@
 import { diag } from '@opentelemetry/api';
 import type { Instrumentation, InstrumentationModuleDefinition } from '@opentelemetry/instrumentation';
+import type { MeterProvider } from '@opentelemetry/sdk-metrics';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace';
+import type * as AnthropicModule from '@llmtel/instrumentation-anthropic';
+import type { AnthropicInstrumentationConfig } from '@llmtel/instrumentation-anthropic';
+import type * as GoogleGenAIModule from '@llmtel/instrumentation-google-genai';
+import type { GoogleGenAIInstrumentationConfig } from '@llmtel/instrumentation-google-genai';
+import type * as LangChainModule from '@llmtel/instrumentation-langchain';
+import type { LangChainInstrumentationConfig } from '@llmtel/instrumentation-langchain';
 import type * as OpenAIModule from '@llmtel/instrumentation-openai';
 import type { OpenAIInstrumentationConfig } from '@llmtel/instrumentation-openai';
+import type * as VercelAiModule from '@llmtel/instrumentation-vercel-ai';
 import { resolveInstrumentationEnabled, type Env } from './config.js';
 import { getLocalRequire } from './local-require.js';
 
@@ -24,7 +33,37 @@ export const INSTRUMENTATIONS = {
     '@llmtel/instrumentation-openai',
     (m, config) => new m.OpenAIInstrumentation(config),
   ),
+  anthropic: entry<typeof AnthropicModule, AnthropicInstrumentationConfig>(
+    '@llmtel/instrumentation-anthropic',
+    (m, config) => new m.AnthropicInstrumentation(config),
+  ),
+  'google-genai': entry<typeof GoogleGenAIModule, GoogleGenAIInstrumentationConfig>(
+    '@llmtel/instrumentation-google-genai',
+    (m, config) => new m.GoogleGenAIInstrumentation(config),
+  ),
+  langchain: entry<typeof LangChainModule, LangChainInstrumentationConfig>(
+    '@llmtel/instrumentation-langchain',
+    (m, config) => new m.LangChainInstrumentation(config),
+  ),
 };
+
+interface ProcessorEntry<M> {
+  readonly packageName: string;
+  readonly create: (exports: M, meterProvider: MeterProvider | undefined) => SpanProcessor;
+}
+
+/**
+ * Integrations that work on spans other libraries create (the Vercel AI SDK traces itself), so they are span
+ * processors on the tracer provider rather than instrumentations. Same names and on/off switches as above.
+ */
+export const SPAN_PROCESSORS = {
+  'vercel-ai': {
+    packageName: '@llmtel/instrumentation-vercel-ai',
+    create: (m, meterProvider) => new m.AiSdkSpanProcessor({ meterProvider }),
+  } satisfies ProcessorEntry<typeof VercelAiModule>,
+};
+
+const KNOWN_NAMES = [...Object.keys(INSTRUMENTATIONS), ...Object.keys(SPAN_PROCESSORS)];
 
 export type InstrumentationName = keyof typeof INSTRUMENTATIONS;
 
@@ -38,10 +77,8 @@ export function validateInstrumentationOptions(value: unknown): void {
   if (value === undefined) return;
   if (value === null || typeof value !== 'object') throw new TypeError('llmtel: instrumentations must be an object');
   for (const [name, setting] of Object.entries(value)) {
-    if (!(name in INSTRUMENTATIONS)) {
-      throw new RangeError(
-        `llmtel: unknown instrumentation "${name}" (known: ${Object.keys(INSTRUMENTATIONS).join(', ')})`,
-      );
+    if (!KNOWN_NAMES.includes(name)) {
+      throw new RangeError(`llmtel: unknown instrumentation "${name}" (known: ${KNOWN_NAMES.join(', ')})`);
     }
     resolveInstrumentationEnabled(name, setting, {});
   }
@@ -77,14 +114,8 @@ export function loadInstrumentations(
     const { packageName, create } = INSTRUMENTATIONS[name] as Entry<unknown, object>;
     const config: Record<string, unknown> = typeof code === 'object' && code !== null ? { ...code } : {};
     if (captureMessageContent !== undefined) config.captureMessageContent ??= captureMessageContent;
-    let moduleExports: unknown;
-    try {
-      moduleExports = getLocalRequire()(packageName);
-    } catch (err) {
-      if (isModuleNotFound(err, packageName)) diag.debug(`llmtel: ${packageName} is not installed; skipping ${name}`);
-      else diag.error(`llmtel: could not load ${packageName}; ${name} calls will not be traced`, err);
-      continue;
-    }
+    const moduleExports = loadPackage(packageName, name);
+    if (moduleExports === undefined) continue;
     try {
       loaded.push({ name, instrumentation: create(moduleExports, config) });
     } catch (err) {
@@ -92,6 +123,38 @@ export function loadInstrumentations(
     }
   }
   return loaded;
+}
+
+/** The installed package's exports, or undefined (logged) when it is missing or fails to load. */
+function loadPackage(packageName: string, name: string): unknown {
+  try {
+    return getLocalRequire()(packageName) as unknown;
+  } catch (err) {
+    if (isModuleNotFound(err, packageName)) diag.debug(`llmtel: ${packageName} is not installed; skipping ${name}`);
+    else diag.error(`llmtel: could not load ${packageName}; ${name} calls will not be traced`, err);
+    return undefined;
+  }
+}
+
+/** Creates the span processors of every installed, enabled span-based integration. */
+export function loadSpanProcessors(
+  options: { readonly [name: string]: unknown } | undefined,
+  env: Env,
+  meterProvider: MeterProvider | undefined,
+): SpanProcessor[] {
+  const processors: SpanProcessor[] = [];
+  for (const name of Object.keys(SPAN_PROCESSORS) as (keyof typeof SPAN_PROCESSORS)[]) {
+    if (!resolveInstrumentationEnabled(name, options?.[name], env)) continue;
+    const { packageName, create } = SPAN_PROCESSORS[name] as ProcessorEntry<unknown>;
+    const moduleExports = loadPackage(packageName, name);
+    if (moduleExports === undefined) continue;
+    try {
+      processors.push(create(moduleExports, meterProvider));
+    } catch (err) {
+      diag.error(`llmtel: could not start the ${name} integration`, err);
+    }
+  }
+  return processors;
 }
 
 /**

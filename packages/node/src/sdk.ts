@@ -100,7 +100,11 @@ function buildPropagator(names: ResolvedConfig['propagators']): TextMapPropagato
 }
 
 /** Creates the providers and registers them, the context manager and the propagator with the OpenTelemetry API. */
-export function buildSdk(config: ResolvedConfig, env: Env): BuiltSdk {
+export function buildSdk(
+  config: ResolvedConfig,
+  env: Env,
+  integrations: (meterProvider: MeterProvider | undefined) => SpanProcessor[] = () => [],
+): BuiltSdk {
   const resource = buildResource(config);
   const undo: Array<() => void> = [];
   const unregister = (): void => {
@@ -132,7 +136,9 @@ export function buildSdk(config: ResolvedConfig, env: Env): BuiltSdk {
     }
 
     const { traces: t } = config;
+    // Integrations first: they complete spans (onEnding) that the exporting processors then send.
     const processors: SpanProcessor[] = [
+      ...integrations(meterProvider),
       ...t.exporters.map((e) => {
         const exporter = typeof e === 'string' ? createSpanExporter(e, t.protocol, t.endpoint) : e;
         return e === 'console'

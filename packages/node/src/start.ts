@@ -2,7 +2,12 @@ import { diag, DiagConsoleLogger, DiagLogLevel, metrics, trace } from '@opentele
 import { resolveConfig, resolveLogLevel, type Env } from './config.js';
 import { bounded, installExitHooks } from './exit-hooks.js';
 import { sdkSlot } from './slot.js';
-import { esmIncludeList, loadInstrumentations, validateInstrumentationOptions } from './instrumentations.js';
+import {
+  esmIncludeList,
+  loadInstrumentations,
+  loadSpanProcessors,
+  validateInstrumentationOptions,
+} from './instrumentations.js';
 import { buildSdk } from './sdk.js';
 import type { LlmtelNodeHandle, LlmtelNodeOptions, LogLevelName } from './types.js';
 
@@ -46,7 +51,9 @@ export function reportStartFailure(err: unknown): void {
 }
 
 function startSdk(options: LlmtelNodeOptions, config: ReturnType<typeof resolveConfig>, env: Env): LlmtelNodeHandle {
-  const sdk = buildSdk(config, env);
+  const sdk = buildSdk(config, env, (meterProvider) =>
+    loadSpanProcessors(options.instrumentations, env, meterProvider),
+  );
   const { tracerProvider, meterProvider } = sdk;
   let loaded: ReturnType<typeof loadInstrumentations>;
   try {

@@ -68,7 +68,7 @@ export interface LlmtelNodeOptions {
    * Every installed instrumentation is enabled by default. Env `OTEL_NODE_ENABLED_INSTRUMENTATIONS` /
    * `OTEL_NODE_DISABLED_INSTRUMENTATIONS` (comma-separated names, for example `openai`).
    */
-  instrumentations?: { [N in InstrumentationName]?: boolean | InstrumentationConfigs[N] };
+  instrumentations?: { [N in InstrumentationName]?: boolean | InstrumentationConfigs[N] } & { 'vercel-ai'?: boolean };
   /**
    * Record prompts and completions on spans, for every instrumentation that does not set its own value. Env
    * `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT` (read by each instrumentation). Default `false`.

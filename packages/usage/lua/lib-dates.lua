@@ -59,9 +59,3 @@ local function cycle_anchor(cycle_start_date, default_anchor)
   end
   return default_anchor
 end
-
--- 'YYYYMMDD' of a day number.
-local function day_id(z)
-  local y, m, d = civil_from_days(z)
-  return string.format('%04d%02d%02d', y, m, d)
-end

@@ -75,10 +75,7 @@ export function resolveStoreOptions(options: UsageStoreOptions = {}, env: Env = 
       options.dedupeTtlSeconds !== undefined
         ? checkInt('dedupeTtlSeconds', options.dedupeTtlSeconds, 1, MAX_INT)
         : envInt(env, 'LLMTEL_USAGE_DEDUPE_TTL_SECONDS', 1, MAX_INT, 172_800),
-    dailyRetentionDays:
-      options.dailyRetentionDays !== undefined
-        ? checkInt('dailyRetentionDays', options.dailyRetentionDays, 0, 100_000)
-        : envInt(env, 'LLMTEL_USAGE_DAILY_RETENTION_DAYS', 0, 100_000, 400),
+    dailyRetentionDays: resolveRetention(options.dailyRetentionDays, env),
     cycleStartDay:
       options.cycleStartDay !== undefined
         ? checkInt('cycleStartDay', options.cycleStartDay, 1, 31)
@@ -86,6 +83,28 @@ export function resolveStoreOptions(options: UsageStoreOptions = {}, env: Env = 
     anonymousUser: options.anonymousUser ?? envString(env, 'LLMTEL_USAGE_ANONYMOUS_USER', (v) => v !== '', 'anonymous'),
     maxBatchSize: options.maxBatchSize !== undefined ? checkInt('maxBatchSize', options.maxBatchSize, 1, 10_000) : 512,
   };
+}
+
+/**
+ * Day buckets answer every report but whole-cycle totals, including the current cycle broken down by model: they
+ * must outlive the longest billing cycle (31 days), or be kept forever (0).
+ */
+const MIN_RETENTION_DAYS = 31;
+
+function resolveRetention(value: number | undefined, env: Env): number {
+  if (value !== undefined) {
+    checkInt('dailyRetentionDays', value, 0, 100_000);
+    if (value !== 0 && value < MIN_RETENTION_DAYS) {
+      throw new RangeError(`dailyRetentionDays must be 0 (forever) or at least ${MIN_RETENTION_DAYS}, got ${value}`);
+    }
+    return value;
+  }
+  const days = envInt(env, 'LLMTEL_USAGE_DAILY_RETENTION_DAYS', 0, 100_000, 400);
+  if (days !== 0 && days < MIN_RETENTION_DAYS) {
+    diag.warn(`llmtel usage: ignoring LLMTEL_USAGE_DAILY_RETENTION_DAYS=${days}: use 0 or at least ${MIN_RETENTION_DAYS}`);
+    return 400;
+  }
+  return days;
 }
 
 const MODES: readonly string[] = ['enforce', 'warn', 'off'];

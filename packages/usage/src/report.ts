@@ -1,11 +1,13 @@
 // Turning counter hashes into report totals and groups. Counters are integers (cost in micro-dollars) until the
 // very end, so sums are exact; cost becomes USD only when the report is built.
-import { COUNTER_FIELDS, DIMENSION_PREFIX, type CounterField } from './keys.js';
+import { COUNTER_FIELDS, DAY_MARKER_FIELD, PACKED_COUNTERS_SIZE, parseComboField, type CounterField } from './keys.js';
 import { type UsageGroup, type UsageGroupBy, type UsageTotals } from './types.js';
 import { emptyTotals, microsToUsd } from './utils.js';
 
-/** Integer counters, keyed like the hash fields. */
+/** Integer counters, keyed like the cycle hash fields. */
 export type Counters = Record<CounterField, number>;
+
+export type Dimension = 'model' | 'provider' | 'agent';
 
 const TOTAL_NAME: Record<CounterField, keyof UsageTotals> = {
   rq: 'requests',
@@ -16,12 +18,11 @@ const TOTAL_NAME: Record<CounterField, keyof UsageTotals> = {
   cw: 'cache_write_tokens',
   rs: 'reasoning_tokens',
   c: 'cost_usd',
+  uk: 'cost_unknown_requests',
 };
 
-const COUNTER_SET: ReadonlySet<string> = new Set(COUNTER_FIELDS);
-
 export function emptyCounters(): Counters {
-  return { rq: 0, er: 0, in: 0, out: 0, cr: 0, cw: 0, rs: 0, c: 0 };
+  return { rq: 0, er: 0, in: 0, out: 0, cr: 0, cw: 0, rs: 0, c: 0, uk: 0 };
 }
 
 export function addCounters(into: Counters, from: Counters): void {
@@ -34,7 +35,7 @@ export function countersToTotals(c: Counters): UsageTotals {
   return t;
 }
 
-/** Counters from an HMGET of {@link COUNTER_FIELDS}. */
+/** Counters from an HMGET of {@link COUNTER_FIELDS} (a cycle hash). */
 export function countersFromValues(values: readonly (string | null)[]): Counters {
   const c = emptyCounters();
   COUNTER_FIELDS.forEach((f, i) => {
@@ -44,35 +45,37 @@ export function countersFromValues(values: readonly (string | null)[]): Counters
 }
 
 /**
- * Splits a counter hash (HGETALL) into its totals and, for a dimension, its per-name counters
- * (`<m|p|a>:<name>:<counter>`; the name may itself contain `:`).
+ * Sums a day hash (HGETALL with Buffer values): its totals and, for a dimension, the counters per model, provider
+ * or agent (records without an agent are in no agent group). Fields other than combos are skipped.
  */
-export function parseCounterHash(
-  hash: Record<string, string>,
-  dimension?: 'model' | 'provider' | 'agent',
+export function parseDayHash(
+  hash: Record<string, Buffer>,
+  dimension?: Dimension,
 ): { totals: Counters; groups: Map<string, Counters> } {
   const totals = emptyCounters();
   const groups = new Map<string, Counters>();
-  const prefix = dimension ? `${DIMENSION_PREFIX[dimension]}:` : undefined;
-  for (const [field, raw] of Object.entries(hash)) {
-    const value = Number(raw) || 0;
-    if (COUNTER_SET.has(field)) {
-      totals[field as CounterField] += value;
-      continue;
-    }
-    if (prefix === undefined || !field.startsWith(prefix)) continue;
-    const cut = field.lastIndexOf(':');
-    const counter = field.slice(cut + 1);
-    if (cut <= prefix.length - 1 || !COUNTER_SET.has(counter)) continue;
-    const name = field.slice(prefix.length, cut);
-    let g = groups.get(name);
-    if (!g) {
-      g = emptyCounters();
-      groups.set(name, g);
-    }
-    g[counter as CounterField] += value;
+  for (const [field, value] of Object.entries(hash)) {
+    if (field === DAY_MARKER_FIELD || value.length !== PACKED_COUNTERS_SIZE) continue;
+    const combo = parseComboField(field);
+    if (!combo) continue;
+    const c = unpackCounters(value);
+    addCounters(totals, c);
+    if (!dimension) continue;
+    const name = dimension === 'model' ? combo.model : dimension === 'provider' ? combo.provider : combo.agent;
+    if (name === '') continue;
+    const g = groups.get(name);
+    if (g) addCounters(g, c);
+    else groups.set(name, c);
   }
   return { totals, groups };
+}
+
+function unpackCounters(value: Buffer): Counters {
+  const c = emptyCounters();
+  COUNTER_FIELDS.forEach((f, i) => {
+    c[f] = value.readDoubleLE(i * 8);
+  });
+  return c;
 }
 
 export function mergeGroups(into: Map<string, Counters>, from: Map<string, Counters>): void {

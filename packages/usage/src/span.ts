@@ -118,13 +118,16 @@ export function usageRecordFromSpan(
 export function usageRecordFromLlmEvent(event: LlmEndEvent | LlmErrorEvent): UsageRecord {
   const usage = event.usage ?? {};
   const isError = 'errorType' in event;
+  // A failed call that reported usage costs what it cost, as on its span; an error event carries a cost (or response
+  // model) only when the recorder knew it.
+  const { costUsd, responseModel } = event as Partial<Pick<LlmEndEvent, 'costUsd' | 'responseModel'>>;
   return {
     id: event.callId,
     userId: event.attribution.userId || undefined,
     tenantId: event.attribution.tenantId || undefined,
     provider: event.provider || 'unknown',
     requestModel: event.requestModel || undefined,
-    responseModel: isError ? undefined : (event.responseModel ?? undefined),
+    responseModel: responseModel || undefined,
     agentName: event.attribution.agentName || undefined,
     operation: event.operation || undefined,
     timestamp: event.startTime + event.durationMs,
@@ -134,7 +137,7 @@ export function usageRecordFromLlmEvent(event: LlmEndEvent | LlmErrorEvent): Usa
     cacheWriteTokens: toTokenCount(usage.cacheCreationInputTokens),
     reasoningTokens: toTokenCount(usage.reasoningOutputTokens),
     estimated: usage.estimated === true,
-    costMicros: isError ? undefined : costUsdToMicros(event.costUsd),
+    costMicros: costUsdToMicros(costUsd),
     error: isError ? event.errorType : undefined,
   };
 }

@@ -1,5 +1,6 @@
 import calculateSlot from 'cluster-key-slot';
 import { type Cluster, type Redis } from 'ioredis';
+import { encodeBatch, modelOf, providerOf } from './batch.js';
 import { resolveStoreOptions, type ResolvedStoreOptions } from './config.js';
 import {
   anchorOf,
@@ -36,7 +37,7 @@ import {
   isEmpty,
   isTimeGrouping,
   mergeGroups,
-  parseCounterHash,
+  parseDayHash,
   type Counters,
 } from './report.js';
 import {
@@ -57,24 +58,28 @@ export const APPLY_ENTRIES = Symbol.for('llmtel.usage.applyEntries');
 const MAX_REPORT_DAYS = 3660;
 /** Commands in flight at once when reading many users. */
 const READ_CONCURRENCY = 1000;
-const RECORD_SLOTS = 14;
+/** Index members are re-added at most this often by one store (the sets only grow; re-adding repairs a lost set). */
+const INDEX_REFRESH_MS = 60_000;
+const INDEX_MEMO_LIMIT = 100_000;
 
-type RecordBatchFn = (key: string, ...argv: (string | number)[]) => Promise<[number, number]>;
+type RecordBatchFn = (key: string, ...argv: (string | number | Buffer)[]) => Promise<[number, number]>;
 
 /**
- * Per-user LLM usage in Redis: exactly-once counters per billing cycle and per UTC day, broken down by model,
- * provider and agent, plus index sets and budget limits. Works on a single Redis and on a Redis Cluster (all keys of a
- * user share one hash slot). The store does not own the client: close it yourself.
+ * Per-user LLM usage in Redis: exactly-once totals per billing cycle, and counters per UTC day broken down by
+ * provider, model and agent, plus index sets and budget limits. Works on a single Redis and on a Redis Cluster (all
+ * keys of a user share one hash slot). The store does not own the client: close it yourself.
  *
- * Keys (prefix `llmtel`): `llmtel:{u:<user>}:c:<YYYYMMDD>` cycle counters, `…:d:<YYYYMMDD>` day counters,
- * `…:cfg` cycle start and limits, `…:dd:<record id>` dedupe markers, `…:resv` budget reservations,
- * `llmtel:idx:{users,models,providers,agents}` index sets, `llmtel:limits:{default,tenant:<id>}`.
+ * Keys (prefix `llmtel`): `llmtel:{u:<user>}:c:<YYYYMMDD>` cycle totals, `…:d:<YYYYMMDD>` day counters per
+ * provider/model/agent, `…:cfg` cycle start and limits, `…:dd:<YYYYMMDD>` dedupe sets, `…:resv` budget
+ * reservations, `llmtel:idx:{users,models,providers,agents}` index sets, `llmtel:limits:{default,tenant:<id>}`.
  */
 export class UsageStore {
   /** The client the store writes through. */
   readonly redis: Redis | Cluster;
   /** The options after defaults and environment variables were applied. */
   readonly options: Readonly<ResolvedStoreOptions>;
+  /** Index members added recently: `<index>\0<member>` -> when. */
+  private readonly indexed = new Map<string, number>();
 
   constructor(redis: Redis | Cluster, options: UsageStoreOptions = {}) {
     this.redis = redis;
@@ -122,7 +127,7 @@ export class UsageStore {
       const user = this.userOf(r);
       users.add(user);
       models.add(modelOf(r));
-      providers.add(r.provider || 'unknown');
+      providers.add(providerOf(r));
       if (r.agentName) agents.add(r.agentName);
       const slot = this.isCluster ? calculateSlot(userBaseKey(this.prefix, user)) : 0;
       let group = groups.get(slot);
@@ -139,7 +144,9 @@ export class UsageStore {
     const results: Promise<[number, number]>[] = [];
     const max = this.options.maxBatchSize;
     for (const group of groups.values()) {
-      for (let i = 0; i < group.length; i += max) results.push(this.runRecordScript(group.slice(i, i + max)));
+      for (let i = 0; i < group.length; i += max) {
+        results.push(this.runRecordScript(i === 0 && group.length <= max ? group : group.slice(i, i + max)));
+      }
     }
     const [counts] = await Promise.all([Promise.all(results), Promise.all(calls)]);
     let applied = 0;
@@ -152,42 +159,40 @@ export class UsageStore {
   }
 
   private async addToIndex(name: IndexName, members: Set<string>): Promise<void> {
-    if (members.size > 0) await this.redis.sadd(indexKey(this.prefix, name), ...members);
+    const now = Date.now();
+    const fresh: string[] = [];
+    for (const m of members) {
+      const memo = `${name}\0${m}`;
+      const at = this.indexed.get(memo);
+      if (at !== undefined && now - at < INDEX_REFRESH_MS) continue;
+      fresh.push(m);
+    }
+    if (fresh.length === 0) return;
+    await this.redis.sadd(indexKey(this.prefix, name), ...fresh);
+    if (this.indexed.size + fresh.length > INDEX_MEMO_LIMIT) this.indexed.clear();
+    for (const m of fresh) this.indexed.set(`${name}\0${m}`, now);
   }
 
-  private runRecordScript(entries: readonly RecordEntry[]): Promise<[number, number]> {
+  private async runRecordScript(entries: readonly RecordEntry[]): Promise<[number, number]> {
     const o = this.options;
-    const argv: (string | number)[] = new Array<string | number>(4 + entries.length * RECORD_SLOTS);
-    argv[0] = this.prefix;
-    argv[1] = o.dedupeTtlSeconds;
-    argv[2] = o.dailyRetentionDays * 86_400;
-    argv[3] = o.cycleStartDay;
-    let i = 4;
-    for (const { record: r, reservationId } of entries) {
-      argv[i++] = r.id;
-      argv[i++] = this.userOf(r);
-      argv[i++] = dayId(r.timestamp);
-      argv[i++] = modelOf(r);
-      argv[i++] = r.provider || 'unknown';
-      argv[i++] = r.agentName ?? '';
-      argv[i++] = count(r.inputTokens);
-      argv[i++] = count(r.outputTokens);
-      argv[i++] = count(r.cacheReadTokens);
-      argv[i++] = count(r.cacheWriteTokens);
-      argv[i++] = count(r.reasoningTokens);
-      argv[i++] = count(r.costMicros);
-      argv[i++] = r.error ? 1 : 0;
-      argv[i++] = reservationId ?? '';
-    }
+    const { argv, repeated } = encodeBatch(entries, {
+      prefix: this.prefix,
+      dedupeTtlSeconds: o.dedupeTtlSeconds,
+      retentionSeconds: o.dailyRetentionDays * 86_400,
+      cycleStartDay: o.cycleStartDay,
+      userOf: (r) => this.userOf(r),
+    });
     const first = entries[0]!.record;
     const fn = (this.redis as unknown as Record<string, RecordBatchFn>)[RECORD_BATCH_COMMAND]!;
-    return fn.call(this.redis, userBaseKey(this.prefix, this.userOf(first)), ...argv);
+    const [applied, duplicates] = await fn.call(this.redis, userBaseKey(this.prefix, this.userOf(first)), ...argv);
+    return [Number(applied), Number(duplicates) + repeated];
   }
 
   /**
-   * A user's usage over a period. Without `from`/`to`: the user's current billing cycle, read from the cycle counters
-   * (never expired). Otherwise (or with a time `groupBy`) summed from the UTC day buckets, the period widened to whole
-   * days; a missing `from` or `to` is taken from the billing cycle containing the other one.
+   * A user's usage over a period; without `from`/`to` the user's current billing cycle. The totals of a whole billing
+   * cycle without `groupBy` are read from the cycle counters (never expired); everything else is summed from the UTC
+   * day buckets, the period widened to whole days. A missing `from` or `to` is taken from the billing cycle
+   * containing the other one.
    *
    * @throws RangeError when `from` is not before `to` or the period spans more than ~10 years.
    */
@@ -202,10 +207,9 @@ export class UsageStore {
     if (!(from < to)) throw new RangeError('getUsage: from must be before to');
     const groupBy = query.groupBy;
 
-    if (from === cycle.start.getTime() && to === cycle.end.getTime() && !isTimeGrouping(groupBy)) {
-      const hash = await this.redis.hgetall(userCycleKey(this.prefix, user, dayId(from)));
-      const parsed = parseCounterHash(hash, groupBy);
-      return report(user, from, to, parsed.totals, groupBy ? parsed.groups : new Map());
+    if (from === cycle.start.getTime() && to === cycle.end.getTime() && groupBy === undefined) {
+      const values = await this.redis.hmget(userCycleKey(this.prefix, user, dayId(from)), ...COUNTER_FIELDS);
+      return report(user, from, to, countersFromValues(values), new Map());
     }
 
     const fromDay = startOfDay(from);
@@ -214,14 +218,14 @@ export class UsageStore {
     if (days.length > MAX_REPORT_DAYS) throw new RangeError(`getUsage: period longer than ${MAX_REPORT_DAYS} days`);
     // All of a user's keys share a slot, so one pipeline works on a cluster too.
     const pipeline = this.redis.pipeline();
-    for (const day of days) pipeline.hgetall(userDayKey(this.prefix, user, day));
+    for (const day of days) pipeline.hgetallBuffer(userDayKey(this.prefix, user, day));
     const replies = (await pipeline.exec()) ?? [];
     const totals = emptyCounters();
     const groups = new Map<string, Counters>();
     replies.forEach(([err, hash], i) => {
       if (err) throw err;
       const day = days[i]!;
-      const parsed = parseCounterHash(hash as Record<string, string>, isTimeGrouping(groupBy) ? undefined : groupBy);
+      const parsed = parseDayHash(hash as Record<string, Buffer>, isTimeGrouping(groupBy) ? undefined : groupBy);
       addCounters(totals, parsed.totals);
       if (isTimeGrouping(groupBy)) {
         if (!isEmpty(parsed.totals)) mergeGroups(groups, new Map([[timeKey(day, groupBy), parsed.totals]]));
@@ -401,14 +405,6 @@ export class UsageStore {
     }
     return out;
   }
-}
-
-function modelOf(r: UsageRecord): string {
-  return r.responseModel || r.requestModel || 'unknown';
-}
-
-function count(n: number | undefined): number {
-  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? Math.round(n) : 0;
 }
 
 function requireUser(id: string): string {

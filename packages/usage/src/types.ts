@@ -30,7 +30,10 @@ export interface UsageRecord {
   reasoningTokens: number;
   /** True when the token counts were estimated locally (`llmtel.usage.estimated`). */
   estimated: boolean;
-  /** Cost in integer micro-dollars (1 USD = 1 000 000). `undefined` = unknown price (counts as 0 cost). */
+  /**
+   * Cost in integer micro-dollars (1 USD = 1 000 000). `undefined` = unknown price: counts as 0 cost, and as a
+   * request of unknown cost (`cost_unknown_requests`) when the record has tokens.
+   */
   costMicros?: number;
   /** `error.type` when the call failed; the record then also counts as an error. */
   error?: string;
@@ -44,13 +47,16 @@ export interface UsageStoreOptions {
    */
   keyPrefix?: string;
   /**
-   * How long a record id is remembered for de-duplication, in seconds. A record re-sent after this is counted
-   * again, so keep it longer than any retry or collector queue can delay a span.
+   * How long a record id is remembered for de-duplication, in seconds: at least this long, at most a day longer
+   * (ids are kept in one set per day). A record re-sent after this is counted again, so keep it longer than any retry
+   * or collector queue can delay a span. Use the same value in every writer of a key prefix.
    * Env `LLMTEL_USAGE_DEDUPE_TTL_SECONDS`. Default 172800 (48 h).
    */
   dedupeTtlSeconds?: number;
   /**
-   * Days a per-day bucket is kept after its day ends (0 = forever). Cycle totals are never expired.
+   * Days a per-day bucket is kept after its day ends: 0 (forever) or at least 31. Cycle totals are never expired;
+   * everything else (reports by model, provider or agent, even of the current cycle, and any period other than a
+   * whole billing cycle) is summed from the day buckets, so this is also how far back such reports can reach.
    * Env `LLMTEL_USAGE_DAILY_RETENTION_DAYS`. Default 400.
    */
   dailyRetentionDays?: number;
@@ -75,6 +81,8 @@ export interface UsageTotals {
   cache_write_tokens: number;
   reasoning_tokens: number;
   cost_usd: number;
+  /** Requests with tokens but no known price: when not 0, `cost_usd` is incomplete. */
+  cost_unknown_requests: number;
 }
 
 /** One group of a report: `key` is a model, provider, agent name, `YYYY-MM-DD` day, `YYYY-Www` ISO week or `YYYY-MM` month. */
@@ -97,9 +105,9 @@ export interface UsageReport {
 export type UsageGroupBy = 'model' | 'provider' | 'agent' | 'day' | 'week' | 'month';
 
 /**
- * A usage query. Without `from`/`to` the period is the user's current billing cycle, answered from the cycle
- * counters. Any other period is answered from the per-day buckets (UTC days): `from` is rounded down and `to` up to
- * whole days, and days older than the daily retention count as empty.
+ * A usage query. Without `from`/`to` the period is the user's current billing cycle. The totals of a whole billing
+ * cycle without `groupBy` come from the cycle counters; everything else is summed from the per-day buckets (UTC
+ * days): `from` is rounded down and `to` up to whole days, and days older than the daily retention count as empty.
  */
 export interface UsageQuery {
   userId: string;

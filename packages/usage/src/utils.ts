@@ -35,6 +35,7 @@ export function emptyTotals(): UsageTotals {
     cache_write_tokens: 0,
     reasoning_tokens: 0,
     cost_usd: 0,
+    cost_unknown_requests: 0,
   };
 }
 

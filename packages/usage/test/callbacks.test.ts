@@ -99,7 +99,9 @@ describe('callback handlers', () => {
     ]);
     const event = endEvent();
     const reservation = await guard.run({ userId: 'cb-user', tokens: 150 }, async (r) => {
-      await composite.onLlmEnd(event);
+      // The composite delivers events asynchronously (never blocking the LLM call); flush waits for delivery.
+      composite.onLlmEnd(event);
+      await composite.flush();
       assert.ok(r.settled, 'committed by the handler, inside the call');
       assert.equal(await redis.hlen('comp:{u:cb-user}:resv'), 0, 'the hold was released by the commit');
       return r;

@@ -1,0 +1,2 @@
+export { MistralInstrumentation } from './instrumentation.js';
+export type { MistralInstrumentationConfig } from './types.js';
