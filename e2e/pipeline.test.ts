@@ -633,6 +633,11 @@ describe('llmtel pipeline end to end (real collector, Jaeger, Prometheus, Redis,
     const models = await usage.get<{ models: string[] }>('/v1/usage/models');
     for (const model of MODELS) assert.ok(models.models.includes(model), `/v1/usage/models lists ${model}`);
     seen.usagePerModel = Object.fromEntries(perModel);
+    // How many redelivered records the exporter skipped (a batch stored just before the kill -9 and sent again).
+    const metrics = await getText(`${usage.url}/metrics`);
+    seen.duplicatesSkipped = Number(
+      /^llmtel_usage_exporter_duplicates_skipped_total(?:\{[^}]*\})? (\S+)$/m.exec(metrics)?.[1],
+    );
   });
 
   step('Prometheus: token and cost series sum to exactly what the apps sent', 90_000, async () => {

@@ -15,11 +15,13 @@ export function errorTypeOf(error: unknown): string {
   const nested = providerErrorType(error);
   if (nested !== undefined) return nested;
   if (typeof e.status === 'number' && e.status >= 100 && e.status < 600) return String(e.status);
+  // An explicit `name` is the error code in AWS SDK v3 errors (`ThrottlingException`, also for codes it has no class
+  // for) and in DOMException-style errors (`AbortError`); otherwise the class name is the best identifier left.
+  if (typeof e.name === 'string' && e.name !== 'Error' && LOW_CARDINALITY_CODE.test(e.name)) return e.name;
   const ctorName = (error as { constructor?: { name?: unknown } }).constructor?.name;
   if (typeof ctorName === 'string' && ctorName !== 'Error' && ctorName !== 'Object' && ctorName.length > 0) {
     return ctorName;
   }
-  if (typeof e.name === 'string' && e.name !== 'Error' && LOW_CARDINALITY_CODE.test(e.name)) return e.name;
   return ERROR_TYPE_VALUE_OTHER;
 }
 

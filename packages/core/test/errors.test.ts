@@ -22,6 +22,12 @@ describe('errorTypeOf', () => {
     class APIConnectionTimeoutError extends Error {}
     assert.equal(errorTypeOf(new APIConnectionTimeoutError('t')), 'APIConnectionTimeoutError');
     assert.equal(errorTypeOf(new Error('plain')), '_OTHER');
+    class BedrockRuntimeServiceException extends Error {}
+    const aws = Object.assign(new BedrockRuntimeServiceException('x'), {
+      name: 'InvalidSignatureException',
+      $metadata: {},
+    });
+    assert.equal(errorTypeOf(aws), 'InvalidSignatureException');
     assert.equal(errorTypeOf('a string'), '_OTHER');
     assert.equal(errorTypeOf(Object.assign(new Error('x'), { code: 'has spaces and is long' })), '_OTHER');
   });

@@ -61,15 +61,20 @@ const attemptMiddleware =
   async (args: AttemptArgs): Promise<AttemptResult> => {
     const state = activeState();
     if (state === undefined || (args.input !== undefined && args.input !== state.input)) return next(args);
-    beforeAttempt(state, args.request);
     try {
-      const result = await next(args);
-      state.headers = isObject(result?.response) ? (result.response.headers as CallState['headers']) : undefined;
-      return result;
+      beforeAttempt(state, args.request);
+    } catch (err) {
+      diag.debug('llmtel bedrock: could not record an attempt', err);
+    }
+    let result: AttemptResult;
+    try {
+      result = await next(args);
     } catch (error) {
       state.failure = failureOf(error);
       throw error;
     }
+    state.headers = isObject(result?.response) ? (result.response.headers as CallState['headers']) : undefined;
+    return result;
   };
 
 /** Stacks already carrying the middleware; process-wide, so that two copies of this package add it once. */
@@ -104,7 +109,10 @@ function beforeAttempt(state: CallState, request: HttpRequestLike | undefined): 
   const failure = state.failure;
   if (failure !== undefined) {
     state.failure = undefined;
-    const attributes: Attributes = { [ATTR_LLMTEL_RETRY_ATTEMPT]: state.attempts - 1, [ATTR_ERROR_TYPE]: failure.errorType };
+    const attributes: Attributes = {
+      [ATTR_LLMTEL_RETRY_ATTEMPT]: state.attempts - 1,
+      [ATTR_ERROR_TYPE]: failure.errorType,
+    };
     if (failure.statusCode !== undefined) attributes[ATTR_HTTP_RESPONSE_STATUS_CODE] = failure.statusCode;
     if (failure.requestId !== undefined) attributes[ATTR_AWS_REQUEST_ID] = failure.requestId;
     span.addEvent(EVENT_RETRY, attributes);
@@ -141,18 +149,23 @@ const ERROR_CODE = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
  * `error.type` of an AWS error: its `name` is the service's error code (`ThrottlingException`,
  * `InvalidSignatureException`) even when the SDK has no class of that name for it.
  */
-export function awsErrorType(error: unknown): string {
+function awsErrorType(error: unknown): string {
   const name = isObject(error) || error instanceof Error ? (error as { name?: unknown }).name : undefined;
   if (typeof name === 'string' && name !== 'Error' && ERROR_CODE.test(name)) return name;
   return errorTypeOf(error);
 }
 
 function failureOf(error: unknown): AttemptFailure {
-  const failure: AttemptFailure = { errorType: awsErrorType(error) };
-  const metadata = isObject(error) || error instanceof Error ? (error as { $metadata?: unknown }).$metadata : undefined;
-  if (isObject(metadata)) {
-    if (typeof metadata.httpStatusCode === 'number') failure.statusCode = metadata.httpStatusCode;
-    if (typeof metadata.requestId === 'string') failure.requestId = metadata.requestId;
+  try {
+    const failure: AttemptFailure = { errorType: awsErrorType(error) };
+    const metadata =
+      isObject(error) || error instanceof Error ? (error as { $metadata?: unknown }).$metadata : undefined;
+    if (isObject(metadata)) {
+      if (typeof metadata.httpStatusCode === 'number') failure.statusCode = metadata.httpStatusCode;
+      if (typeof metadata.requestId === 'string') failure.requestId = metadata.requestId;
+    }
+    return failure;
+  } catch {
+    return { errorType: '_OTHER' };
   }
-  return failure;
 }

@@ -10,13 +10,7 @@ import {
   type GenAiResponse,
 } from '@llmtel/core';
 import type { EventReader, Operation, Prepared, Target } from './internal-types.js';
-import {
-  converseMessages,
-  converseOutputMessage,
-  converseSystem,
-  MessageAssembler,
-  messagesText,
-} from './messages.js';
+import { converseMessages, converseOutputMessage, converseSystem, MessageAssembler, messagesText } from './messages.js';
 import { ATTR_AWS_BEDROCK_GUARDRAIL_ID, PROVIDER } from './semconv.js';
 import { converseUsage, toTokenUsage, type BedrockUsage } from './usage.js';
 import { isObject, isNumber, setNumber, setStrings, stringOr, type Json } from './utils.js';

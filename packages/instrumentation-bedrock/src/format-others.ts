@@ -340,7 +340,6 @@ export const cohereChatFormat: BodyFormat = {
         // `stream-end` carries the whole response (text, finish reason, billed units).
         if (chunk.event_type === 'stream-end' && isObject(chunk.response)) {
           final = cohereChatFormat.response(chunk.response);
-          final.finishReasons = stringOr(chunk.finish_reason) !== undefined ? [String(chunk.finish_reason)] : final.finishReasons;
           return false;
         }
         if (chunk.event_type !== 'text-generation' || typeof chunk.text !== 'string') return false;

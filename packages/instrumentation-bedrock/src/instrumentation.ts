@@ -51,7 +51,8 @@ interface Started {
   signal?: AbortSignalLike;
 }
 
-const INHERITED = Symbol('llmtel.bedrock.inheritedSend');
+/** Marks a wrapper whose original was inherited; `Symbol.for`, so that either copy of this package can unwrap it. */
+const INHERITED = Symbol.for('llmtel.bedrock.inheritedSend');
 
 function clientPrototype(moduleExports: unknown): Patchable | undefined {
   const exports = moduleExports as { BedrockRuntimeClient?: { prototype?: Patchable } } | undefined;
@@ -131,7 +132,8 @@ export class BedrockInstrumentation extends InstrumentationBase<BedrockInstrumen
   }
 
   private wrapSend(original: SendMethod, commands: [CommandClass, Operation][]): SendMethod {
-    const start = (client: ClientLike, command: unknown, operation: Operation) => this.start(client, command, operation);
+    const start = (client: ClientLike, command: unknown, operation: Operation) =>
+      this.start(client, command, operation);
     return function send(this: ClientLike, command: unknown, ...rest: unknown[]): unknown {
       let operation: Operation | undefined;
       for (const [cls, op] of commands) {
@@ -178,7 +180,8 @@ function run(started: Started, client: ClientLike, original: SendMethod, command
   const signal = isObject(options) ? options.abortSignal : undefined;
   if (isObject(signal) && typeof signal.aborted === 'boolean') started.signal = signal as unknown as AbortSignalLike;
   const last = rest.length - 1;
-  const callback = last >= 0 && typeof rest[last] === 'function' ? (rest[last] as (...a: unknown[]) => unknown) : undefined;
+  const callback =
+    last >= 0 && typeof rest[last] === 'function' ? (rest[last] as (...a: unknown[]) => unknown) : undefined;
   let args = rest;
   if (callback !== undefined) {
     args = rest.slice();
@@ -216,7 +219,8 @@ function run(started: Started, client: ClientLike, original: SendMethod, command
 /** `aws.request_id`, and the resend count when the SDK retried. */
 function metadataAttributes(state: CallState, source: unknown): Attributes {
   const attributes: Attributes = {};
-  const metadata = isObject(source) || source instanceof Error ? (source as { $metadata?: unknown }).$metadata : undefined;
+  const metadata =
+    isObject(source) || source instanceof Error ? (source as { $metadata?: unknown }).$metadata : undefined;
   let attempts = state.attempts;
   if (isObject(metadata)) {
     if (typeof metadata.requestId === 'string') attributes[ATTR_AWS_REQUEST_ID] = metadata.requestId;
@@ -231,8 +235,8 @@ function succeeded(started: Started, output: unknown): void {
   try {
     const attributes = metadataAttributes(state, output);
     if (prepared.events !== undefined && prepared.streamKey !== undefined && isObject(output)) {
-      const signal = started.signal;
-      if (observeEventStream(output, prepared.streamKey, call, prepared.events(), () => attributes, signal)) return;
+      const observed = { call, reader: prepared.events(), attributes, signal: started.signal };
+      if (observeEventStream(output, prepared.streamKey, observed)) return;
     }
     const response = prepared.response(isObject(output) ? output : {}, state.headers);
     response.attributes = { ...response.attributes, ...attributes };

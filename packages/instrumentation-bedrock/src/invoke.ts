@@ -9,7 +9,15 @@ import {
   cohereTextFormat,
   promptCompletionFormat,
 } from './format-others.js';
-import type { BodyFormat, ChunkReader, EventReader, ModelResult, Operation, Prepared, Target } from './internal-types.js';
+import type {
+  BodyFormat,
+  ChunkReader,
+  EventReader,
+  ModelResult,
+  Operation,
+  Prepared,
+  Target,
+} from './internal-types.js';
 import { messagesText } from './messages.js';
 import { ATTR_AWS_BEDROCK_GUARDRAIL_ID, PROVIDER } from './semconv.js';
 import { headerUsage, invocationMetricsUsage, preferFirst, toTokenUsage, type BedrockUsage } from './usage.js';
@@ -37,7 +45,9 @@ export function formatFor(modelId: string, body: Json | undefined): BodyFormat {
   const id = modelId.toLowerCase();
   if (body !== undefined) {
     if (has(body, 'anthropic_version') || id.includes('anthropic.')) {
-      return typeof body.prompt === 'string' && !Array.isArray(body.messages) ? anthropicTextFormat : anthropicMessagesFormat;
+      return typeof body.prompt === 'string' && !Array.isArray(body.messages)
+        ? anthropicTextFormat
+        : anthropicMessagesFormat;
     }
     if (isNovaBody(body)) return novaFormat;
     if (has(body, 'inputText', 'inputImage', 'textGenerationConfig')) {

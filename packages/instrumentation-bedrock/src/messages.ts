@@ -147,7 +147,10 @@ export function chatMessages(messages: unknown): GenAiMessage[] {
 export function chatMessage(message: Json, fallbackRole = 'user'): GenAiMessage {
   const role = stringOr(message.role) ?? fallbackRole;
   if (role === 'tool') {
-    return { role, parts: [{ type: 'tool_call_response', id: stringOr(message.tool_call_id), response: message.content }] };
+    return {
+      role,
+      parts: [{ type: 'tool_call_response', id: stringOr(message.tool_call_id), response: message.content }],
+    };
   }
   const parts: GenAiMessagePart[] = [];
   const content = message.content;
@@ -158,7 +161,8 @@ export function chatMessage(message: Json, fallbackRole = 'user'): GenAiMessage 
       else if (isObject(part)) parts.push({ type: stringOr(part.type) ?? 'unknown' });
     }
   }
-  if (typeof message.reasoning_content === 'string') parts.push({ type: 'reasoning', content: message.reasoning_content });
+  if (typeof message.reasoning_content === 'string')
+    parts.push({ type: 'reasoning', content: message.reasoning_content });
   if (Array.isArray(message.tool_calls)) {
     for (const call of message.tool_calls) {
       if (!isObject(call) || !isObject(call.function)) continue;

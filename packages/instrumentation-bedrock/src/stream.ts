@@ -4,48 +4,42 @@ import type { AbortSignalLike, EventReader } from './internal-types.js';
 
 type IteratorFactory = (this: unknown) => AsyncIterator<unknown>;
 
-interface Observed {
+/** A call whose event stream is observed, and what to end it with. */
+export interface Observed {
   call: GenAiCall;
   reader: EventReader;
   /** What the call's output said (request id, retries), added to what the events said. */
-  extra: () => GenAiResponse['attributes'];
+  attributes: GenAiResponse['attributes'];
   /** The `abortSignal` the app passed to `send()`. */
   signal: AbortSignalLike | undefined;
 }
 
 /**
  * Makes the SDK's event stream (`output.stream` of ConverseStream, `output.body` of InvokeModelWithResponseStream)
- * report to `call`, without replacing it: its `[Symbol.asyncIterator]` is wrapped in place, so the app keeps the very
+ * report to its call, without replacing it: its `[Symbol.asyncIterator]` is wrapped in place, so the app keeps the very
  * object it would get without instrumentation, and gets every event unchanged and in order. The first iteration is
  * observed; a later one (which the SDK answers from its already consumed source) passes through untouched so that
  * it cannot end the span a second time.
  *
  * @returns false when `stream` is not an async iterable (nothing was changed)
  */
-export function observeEventStream(
-  holder: Record<string, unknown>,
-  key: string,
-  call: GenAiCall,
-  reader: EventReader,
-  extra: () => GenAiResponse['attributes'],
-  signal: AbortSignalLike | undefined,
-): boolean {
+export function observeEventStream(holder: Record<string, unknown>, key: string, observed: Observed): boolean {
   const stream = holder[key] as Record<symbol, unknown> | null | undefined;
   const source = stream?.[Symbol.asyncIterator];
   if (typeof source !== 'function') return false;
   const factory = source as IteratorFactory;
   let claimed = false;
-  const observed = function observedIterator(this: unknown): AsyncIterator<unknown> {
+  const iterator = function observedIterator(this: unknown): AsyncIterator<unknown> {
     const inner = factory.call(this);
     if (claimed) return inner;
     claimed = true;
-    return observe(inner, { call, reader, extra, signal });
+    return observe(inner, observed);
   };
   try {
-    Object.defineProperty(stream, Symbol.asyncIterator, { value: observed, configurable: true, writable: true });
+    Object.defineProperty(stream, Symbol.asyncIterator, { value: iterator, configurable: true, writable: true });
   } catch {
     // A frozen stream object: hand the app an equivalent iterable in its place.
-    holder[key] = { [Symbol.asyncIterator]: () => observed.call(stream) };
+    holder[key] = { [Symbol.asyncIterator]: () => iterator.call(stream) };
   }
   return true;
 }
@@ -55,7 +49,10 @@ export function observeEventStream(
  * stream is done, when the app stops early (`break`, `return()`, `throw()`: the SDK's iterator is then closed too, as
  * a plain `for await` over it would), or with the SDK's first error (an abort, a dropped connection, an error event).
  */
-async function* observe(inner: AsyncIterator<unknown>, observed: Observed): AsyncGenerator<unknown, unknown, undefined> {
+async function* observe(
+  inner: AsyncIterator<unknown>,
+  observed: Observed,
+): AsyncGenerator<unknown, unknown, undefined> {
   const { call, reader } = observed;
   let settled = false;
   try {
@@ -102,12 +99,11 @@ function abortReason(signal: AbortSignalLike): Error {
   return error;
 }
 
-function finish({ call, reader, extra }: Observed, failure: { error: unknown } | undefined): void {
+function finish({ call, reader, attributes }: Observed, failure: { error: unknown } | undefined): void {
   if (call.ended) return;
   let response: GenAiResponse = {};
   try {
     response = reader.response();
-    const attributes = extra();
     if (attributes !== undefined) response.attributes = { ...response.attributes, ...attributes };
   } catch (err) {
     diag.debug('llmtel bedrock: could not read a finished stream', err);

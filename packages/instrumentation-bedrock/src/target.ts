@@ -8,7 +8,13 @@ import { isObject } from './utils.js';
  * and remembered for its later calls.
  */
 
-const learnt = new WeakMap<object, Target>();
+const LEARNT_KEY = Symbol.for('llmtel.bedrock.learntTargets');
+
+/** Process-wide, so that the ESM and CJS copies of this package share what they learnt. */
+function learnt(): WeakMap<object, Target> {
+  const g = globalThis as Record<symbol, WeakMap<object, Target> | undefined>;
+  return (g[LEARNT_KEY] ??= new WeakMap<object, Target>());
+}
 
 function fromUrl(url: URL): Target | undefined {
   if (url.hostname === '') return undefined;
@@ -37,7 +43,7 @@ const REGION = /^[a-z0-9-]+$/;
 
 /** The target known before the call is sent, if any. */
 export function targetOf(client: ClientLike): Target {
-  const known = learnt.get(client);
+  const known = learnt().get(client);
   if (known !== undefined) return known;
   const init = client.initConfig;
   if (!isObject(init)) return {};
@@ -57,6 +63,6 @@ export function rememberTarget(client: ClientLike, request: HttpRequestLike | un
   const https = request.protocol !== 'http:';
   const port = typeof request.port === 'number' ? request.port : https ? 443 : 80;
   const target = { serverAddress: request.hostname, serverPort: port };
-  learnt.set(client, target);
+  learnt().set(client, target);
   return target;
 }

@@ -50,7 +50,9 @@ function headerNumber(headers: Readonly<Record<string, string | undefined>>, nam
 }
 
 /** The `x-amzn-bedrock-*-token-count` headers; undefined when none is there. */
-export function headerUsage(headers: Readonly<Record<string, string | undefined>> | undefined): BedrockUsage | undefined {
+export function headerUsage(
+  headers: Readonly<Record<string, string | undefined>> | undefined,
+): BedrockUsage | undefined {
   if (headers === undefined) return undefined;
   const usage: BedrockUsage = {
     input: headerNumber(headers, HEADER_INPUT_TOKENS),

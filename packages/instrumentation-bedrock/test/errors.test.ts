@@ -84,10 +84,13 @@ describe('errors', () => {
     h.fake.enqueue(fixture, fixture, fixture);
     let caught: unknown;
     await assert.rejects(
-      h.client().send(commandFor(h.sdk, fixture)).catch((error: unknown) => {
-        caught = error;
-        throw error;
-      }),
+      h
+        .client()
+        .send(commandFor(h.sdk, fixture))
+        .catch((error: unknown) => {
+          caught = error;
+          throw error;
+        }),
       (e: Error) => e.name === 'InvalidSignatureException',
     );
     assert.equal(h.fake.pendingCount(), 0);
@@ -115,7 +118,8 @@ describe('errors', () => {
     h.fake.enqueue(fixture);
     let caught: unknown;
     await assert.rejects(
-      h.client({ maxAttempts: 1 })
+      h
+        .client({ maxAttempts: 1 })
         .send(commandFor(h.sdk, fixture))
         .catch((error: unknown) => {
           caught = error;

@@ -80,7 +80,10 @@ export function decodeEvents(base64: string): { type: string; value: Record<stri
     const value = JSON.parse(message.payload.toString('utf8')) as Record<string, unknown>;
     const type = message.headers[':event-type'] ?? '';
     if (type === 'chunk' && typeof value.bytes === 'string') {
-      return { type, value: JSON.parse(Buffer.from(value.bytes, 'base64').toString('utf8')) as Record<string, unknown> };
+      return {
+        type,
+        value: JSON.parse(Buffer.from(value.bytes, 'base64').toString('utf8')) as Record<string, unknown>,
+      };
     }
     return { type, value };
   });

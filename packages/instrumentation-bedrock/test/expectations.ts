@@ -19,7 +19,14 @@ export interface Recorded {
 
 export const RECORDED: Readonly<Record<string, Recorded>> = {
   // Converse with Titan Text Lite: body `stopReason`.
-  converse: { operation: 'chat', finishReasons: ['max_tokens'], maxTokens: 10, temperature: 0.8, topP: 1, stopSequences: ['|'] },
+  converse: {
+    operation: 'chat',
+    finishReasons: ['max_tokens'],
+    maxTokens: 10,
+    temperature: 0.8,
+    topP: 1,
+    stopSequences: ['|'],
+  },
   // ConverseStream: the `messageStop` event.
   'converse-stream': {
     operation: 'chat',

@@ -2,7 +2,6 @@ import { Agent, request as requestH1 } from 'node:http';
 import { constants, createServer, type Http2Session, type IncomingHttpHeaders } from 'node:http2';
 import type { AddressInfo, Socket } from 'node:net';
 
-
 /** An HTTP/2 (cleartext, prior knowledge) front for an HTTP/1.1 server; see {@link startH2Bridge}. */
 export interface H2Bridge {
   /** `http://127.0.0.1:<port>`: the endpoint to give the SDK. */

@@ -53,7 +53,16 @@ export type SdkVersion = keyof typeof SDK_DIRS;
 
 /** `require('@aws-sdk/client-bedrock-runtime')` of one tested version, from where it is installed. */
 export function loadSdk(version: SdkVersion): BedrockSdk {
-  return createRequire(SDK_DIRS[version])('@aws-sdk/client-bedrock-runtime') as BedrockSdk;
+  try {
+    return createRequire(SDK_DIRS[version])('@aws-sdk/client-bedrock-runtime') as BedrockSdk;
+  } catch (error) {
+    if (version === 'current') throw error;
+    throw new Error(
+      `the @aws-sdk/client-bedrock-runtime ${version} compat copy is not installed: run ` +
+        '`npm ci --prefix packages/instrumentation-bedrock/test/compat/sdk-3.600`',
+      { cause: error },
+    );
+  }
 }
 
 export function sdkVersion(version: SdkVersion): string {
@@ -104,6 +113,7 @@ export interface Harness {
   instrumentation: BedrockInstrumentation;
   exporter: InMemorySpanExporter;
   tracerProvider: TracerProvider;
+  meterProvider: MeterProvider;
   counter: Counter;
   /** The SDK module, required after the instrumentation was enabled. */
   sdk: BedrockSdk;
@@ -115,7 +125,8 @@ export interface Harness {
   client(options?: Record<string, unknown>): BedrockClient;
   /** Waits until every started span has ended and at least `count` have (bounded: ~20 s); the finished spans. */
   settle(count?: number): Promise<ReadableSpan[]>;
-  metrics(): Promise<Map<string, MetricData>>;
+  /** Every metric recorded so far, by name; `scope` picks one instrumentation's when several record a name. */
+  metrics(scope?: string): Promise<Map<string, MetricData>>;
   /** Forgets finished spans (metrics are cumulative: tests filter data points by model). */
   reset(): Promise<void>;
   close(): Promise<void>;
@@ -158,6 +169,7 @@ export async function setup(
     instrumentation,
     exporter,
     tracerProvider,
+    meterProvider,
     counter,
     sdk,
     fake,
@@ -189,10 +201,13 @@ export async function setup(
         `expected ${count} finished spans, got ${exporter.getFinishedSpans().length} (started ${counter.started - forgotten})`,
       );
     },
-    async metrics() {
+    async metrics(scopeName = '@llmtel/instrumentation-bedrock') {
       const { resourceMetrics } = await reader.collect();
       const byName = new Map<string, MetricData>();
-      for (const scope of resourceMetrics.scopeMetrics) for (const m of scope.metrics) byName.set(m.descriptor.name, m);
+      for (const scope of resourceMetrics.scopeMetrics) {
+        if (scope.scope.name !== scopeName) continue;
+        for (const m of scope.metrics) byName.set(m.descriptor.name, m);
+      }
       return byName;
     },
     async reset() {
@@ -219,14 +234,21 @@ export function modelIdOf(fixture: Fixture): string {
   return decodeURIComponent(match[1]!);
 }
 
-/** The SDK command that makes a fixture's recorded request. */
-export function commandFor(sdk: BedrockSdk, fixture: Fixture, modelId = modelIdOf(fixture)) {
+/**
+ * The SDK command that makes a fixture's recorded request. Typed `never` so that `client.send()` takes it whichever
+ * of the four commands it is (their output types differ); tests read outputs through `streamOf` and casts.
+ */
+export function commandFor(sdk: BedrockSdk, fixture: Fixture, modelId = modelIdOf(fixture)): never {
+  return makeCommand(sdk, fixture, modelId) as never;
+}
+
+function makeCommand(sdk: BedrockSdk, fixture: Fixture, modelId: string) {
   const body = fixture.request.body as Record<string, unknown>;
   switch (fixture.operation) {
     case 'converse':
-      return new sdk.ConverseCommand({ modelId, ...body } as never);
+      return new sdk.ConverseCommand({ modelId, ...body });
     case 'converse_stream':
-      return new sdk.ConverseStreamCommand({ modelId, ...body } as never);
+      return new sdk.ConverseStreamCommand({ modelId, ...body });
     case 'invoke_model':
       return new sdk.InvokeModelCommand({
         modelId,
@@ -290,7 +312,7 @@ function outputView(output: unknown): unknown {
 /** Sends a fixture's request through the SDK, consuming a stream fully, and returns what the app received. */
 export async function replay(client: BedrockClient, sdk: BedrockSdk, fixture: Fixture): Promise<AppView> {
   try {
-    const output = await client.send(commandFor(sdk, fixture) as never);
+    const output: unknown = await client.send(commandFor(sdk, fixture));
     const stream = streamOf(output);
     if (fixture.stream && stream !== undefined) {
       const events: unknown[] = [];

@@ -16,7 +16,13 @@ import {
   type GenAiResponse,
 } from '@llmtel/core';
 import type { Operation, Target } from './internal-types.js';
-import { chatInputMessages, choicesOutputMessages, embeddingInputs, fimInputMessages, messagesText } from './messages.js';
+import {
+  chatInputMessages,
+  choicesOutputMessages,
+  embeddingInputs,
+  fimInputMessages,
+  messagesText,
+} from './messages.js';
 import { ChunkAccumulator } from './stream-accumulator.js';
 import { usageOf } from './usage.js';
 import { isNumber, isObject, stopSequences, stringOr, type Json } from './utils.js';
@@ -79,7 +85,8 @@ function choicesResponse(result: unknown, capture: boolean): GenAiResponse {
     finishReasons,
     usage,
   };
-  if (usage?.outputTokens === undefined) response.estimateOutputText = () => messagesText(choicesOutputMessages(choices));
+  if (usage?.outputTokens === undefined)
+    response.estimateOutputText = () => messagesText(choicesOutputMessages(choices));
   if (capture) response.outputMessages = () => choicesOutputMessages(choices);
   return response;
 }
@@ -156,7 +163,11 @@ export const embeddingsOperation: Operation = {
   },
   response(result: unknown): GenAiResponse {
     if (!isObject(result)) return {};
-    return { responseModel: stringOr(result.model), responseId: stringOr(result.id), usage: usageOf(result.usage, true) };
+    return {
+      responseModel: stringOr(result.model),
+      responseId: stringOr(result.id),
+      usage: usageOf(result.usage, true),
+    };
   },
   stream: (capture) => new ChunkAccumulator(capture),
 };

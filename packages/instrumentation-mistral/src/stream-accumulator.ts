@@ -81,7 +81,7 @@ export class ChunkAccumulator implements StreamAccumulator {
         const key = typeof call.index === 'number' ? call.index : position;
         const known = state.toolCalls.get(key);
         if (known === undefined) {
-          state.toolCalls.set(key, { id: stringOr(call.id), name: String(call.function.name ?? ''), args: [args] });
+          state.toolCalls.set(key, { id: stringOr(call.id), name: stringOr(call.function.name) ?? '', args: [args] });
         } else {
           known.args.push(args);
         }
@@ -92,7 +92,8 @@ export class ChunkAccumulator implements StreamAccumulator {
 
   response(): GenAiResponse {
     const finishReasons: string[] = [];
-    for (const state of this.choices.values()) if (state.finishReason !== undefined) finishReasons.push(state.finishReason);
+    for (const state of this.choices.values())
+      if (state.finishReason !== undefined) finishReasons.push(state.finishReason);
     const usage = usageOf(this.usage);
     const response: GenAiResponse = { responseModel: this.model, responseId: this.id, finishReasons, usage };
     if (usage?.outputTokens === undefined) {

@@ -84,7 +84,11 @@ function relayReadableStream(stream: ReadableStream<unknown>, observer: StreamOb
   };
   const cls = (Object.getPrototypeOf(stream) as { constructor?: unknown }).constructor;
   const newTarget = typeof cls === 'function' ? (cls as ReadableStreamClass) : ReadableStream;
-  return Reflect.construct(ReadableStream, [source, { highWaterMark: 0 }], newTarget) as ReadableStream<unknown>;
+  return Reflect.construct<[UnderlyingSource<unknown>, { highWaterMark: number }], ReadableStream<unknown>>(
+    ReadableStream,
+    [source, { highWaterMark: 0 }],
+    newTarget,
+  );
 }
 
 /**
@@ -132,11 +136,7 @@ async function* relayIterator(inner: AsyncIterator<unknown>, observer: StreamObs
  * @returns what to hand to the app (the same object, or for 2.x a stream of the same class relaying it), or
  *   undefined when the value does not look like an SDK stream (nothing was changed)
  */
-export function observeStream(
-  stream: unknown,
-  completion: Completion,
-  accumulator: StreamAccumulator,
-): unknown {
+export function observeStream(stream: unknown, completion: Completion, accumulator: StreamAccumulator): unknown {
   if (typeof stream !== 'object' || stream === null) return undefined;
   const observer = new StreamObserver(completion, accumulator);
   if (typeof ReadableStream === 'function' && stream instanceof ReadableStream) {

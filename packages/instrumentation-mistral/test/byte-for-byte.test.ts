@@ -46,7 +46,11 @@ describe('the app receives what it receives without instrumentation', () => {
   it('chat.stream: a stream of the same class yielding the same events', async () => {
     const r = await twice(h, 'chat-completion-stream', async (c) => {
       const stream = await c.chat.stream(CHAT);
-      return { proto: Object.getPrototypeOf(stream) as object, isReadable: stream instanceof ReadableStream, events: await collect(stream) };
+      return {
+        proto: Object.getPrototypeOf(stream) as object,
+        isReadable: stream instanceof ReadableStream,
+        events: await collect(stream),
+      };
     });
     assert.equal(r.instrumented.proto, r.plain.proto, 'same EventStream class');
     assert.equal(r.instrumented.isReadable, r.plain.isReadable);
@@ -59,7 +63,9 @@ describe('the app receives what it receives without instrumentation', () => {
     const e = await twice(h, 'embeddings', (c) => c.embeddings.create({ model: 'mistral-embed', inputs: ['a', 'b'] }));
     assert.deepEqual(e.instrumented, e.plain);
     assert.ok(e.instrumentedBody.equals(e.plainBody));
-    const f = await twice(h, 'fim-completion', (c) => c.fim.complete({ model: 'codestral-latest', prompt: 'def f():' }));
+    const f = await twice(h, 'fim-completion', (c) =>
+      c.fim.complete({ model: 'codestral-latest', prompt: 'def f():' }),
+    );
     assert.deepEqual(f.instrumented, f.plain);
   });
 

@@ -80,7 +80,10 @@ describe('chat.complete', () => {
     const totals = async (type: string) => {
       const tokens = (await h.metrics()).get('gen_ai.client.token.usage');
       const points = pointsWhere<{ sum: number; count: number }>(tokens, { ...attrs, 'gen_ai.token.type': type });
-      return points.reduce((t, p) => ({ sum: t.sum + p.value.sum, count: t.count + p.value.count }), { sum: 0, count: 0 });
+      return points.reduce((t, p) => ({ sum: t.sum + p.value.sum, count: t.count + p.value.count }), {
+        sum: 0,
+        count: 0,
+      });
     };
     const [input0, output0] = [await totals('input'), await totals('output')];
     h.fake.enqueue(mistralFixture('chat-completion'));

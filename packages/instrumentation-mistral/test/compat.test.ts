@@ -33,7 +33,7 @@ describe('@mistralai/mistralai 1.1.0', () => {
   it('chat.complete: tokens, finish reason and cost', async () => {
     h.fake.enqueue(mistralFixture('chat-completion'));
     const result = await h.client().chat.complete(CHAT);
-    assert.equal(result.choices![0]!.finishReason, 'stop');
+    assert.equal(result.choices[0]!.finishReason, 'stop');
     const span = await theSpan();
     assert.equal(span.attributes['gen_ai.usage.input_tokens'], 21);
     assert.equal(span.attributes['gen_ai.usage.output_tokens'], 38);

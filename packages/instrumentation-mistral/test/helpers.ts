@@ -156,7 +156,10 @@ export function loadMistral(version: SdkVersion): MistralClass {
 export function sdkVersionOf(version: SdkVersion): string {
   const req = createRequire(SDK_DIRS[version]);
   const main = req.resolve('@mistralai/mistralai');
-  const root = main.slice(0, main.lastIndexOf('/node_modules/@mistralai/mistralai/') + '/node_modules/@mistralai/mistralai/'.length);
+  const root = main.slice(
+    0,
+    main.lastIndexOf('/node_modules/@mistralai/mistralai/') + '/node_modules/@mistralai/mistralai/'.length,
+  );
   return (JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { version: string }).version;
 }
 

@@ -64,7 +64,7 @@ describe("the SDK's own tracing, turned on in global mode", () => {
     assert.equal(spansOfScope(spans, LLMTEL_SCOPE).length, 0);
   });
 
-  it('merge (default): one span, llmtel\'s, with the SDK\'s HTTP attributes merged in', async () => {
+  it("merge (default): one span, llmtel's, with the SDK's HTTP attributes merged in", async () => {
     const client = await tracingClient(h);
     h.fake.enqueue(mistralFixture('chat-completion'));
     await client.chat.complete(BODY);
@@ -93,7 +93,7 @@ describe("the SDK's own tracing, turned on in global mode", () => {
     assert.equal(spans[0]!.attributes['http.response.status_code'], 200);
   });
 
-  it('suppress: one span, and nothing of the SDK\'s on it', async () => {
+  it("suppress: one span, and nothing of the SDK's on it", async () => {
     await h.close();
     h = await setup({ nativeSpans: 'suppress' });
     const client = await tracingClient(h);
@@ -109,7 +109,10 @@ describe("the SDK's own tracing, turned on in global mode", () => {
   it('a custom provider set on the client is intercepted the same way', async () => {
     const client = h.client();
     const { trace } = await import('@opentelemetry/api');
-    assert.equal(await configureTelemetry(client, trace.getTracerProvider() as unknown as string, { redaction: false }), true);
+    assert.equal(
+      await configureTelemetry(client, trace.getTracerProvider() as unknown as string, { redaction: false }),
+      true,
+    );
     h.fake.enqueue(mistralFixture('chat-completion'));
     await client.chat.complete(BODY);
     const spans = await spansAfterSettling(h, 1);

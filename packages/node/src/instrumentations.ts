@@ -4,6 +4,8 @@ import type { MeterProvider } from '@opentelemetry/sdk-metrics';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import type * as AnthropicModule from '@llmtel/instrumentation-anthropic';
 import type { AnthropicInstrumentationConfig } from '@llmtel/instrumentation-anthropic';
+import type * as BedrockModule from '@llmtel/instrumentation-bedrock';
+import type { BedrockInstrumentationConfig } from '@llmtel/instrumentation-bedrock';
 import type * as GoogleGenAIModule from '@llmtel/instrumentation-google-genai';
 import type { GoogleGenAIInstrumentationConfig } from '@llmtel/instrumentation-google-genai';
 import type * as LangChainModule from '@llmtel/instrumentation-langchain';
@@ -36,6 +38,10 @@ export const INSTRUMENTATIONS = {
   anthropic: entry<typeof AnthropicModule, AnthropicInstrumentationConfig>(
     '@llmtel/instrumentation-anthropic',
     (m, config) => new m.AnthropicInstrumentation(config),
+  ),
+  bedrock: entry<typeof BedrockModule, BedrockInstrumentationConfig>(
+    '@llmtel/instrumentation-bedrock',
+    (m, config) => new m.BedrockInstrumentation(config),
   ),
   'google-genai': entry<typeof GoogleGenAIModule, GoogleGenAIInstrumentationConfig>(
     '@llmtel/instrumentation-google-genai',

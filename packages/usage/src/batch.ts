@@ -1,26 +1,30 @@
-// Encodes records into the arguments of lua/record-batch-1.lua (its header documents the layout): per user, the
-// records' dedupe members and counters, and their sums per day and combo. The sums let the script apply a batch of
-// new records with a handful of commands per user instead of a few per record; the per-record values are there for
-// the rare batch that holds duplicates, which the script then sums again without them.
+// Encodes records into the arguments of lua/record-batch-1.lua (its header documents the layout): per user and day,
+// the records' dedupe members and counters, and their sums per combo of provider, model and agent. With the sums
+// the script applies a batch of new records with a fixed handful of commands per user instead of a few per record;
+// the per-record values serve the rare batch that holds duplicates, which the script then sums again without them.
 import { endianness } from 'node:os';
-import { dayId } from './cycle.js';
+import { cycleAt, dayId } from './cycle.js';
 import { type RecordEntry } from './internal-types.js';
-import { comboField, COUNTER_FIELDS } from './keys.js';
+import { comboField, COUNTER_FIELDS, userBaseKey } from './keys.js';
 import { type UsageRecord } from './types.js';
 
 const COUNTERS = COUNTER_FIELDS.length;
 const RECORD_DOUBLES = 1 + COUNTERS;
 const DAY_MS = 86_400_000;
-/** Longest id kept as is in a dedupe member (one length byte, one type byte). */
-const MAX_RAW_ID_BYTES = 254;
+/** Longest id kept as is in a dedupe member (a length byte and a type byte go before it). */
+const MAX_RAW_ID_BYTES = 253;
+const SPAN_MEMBER_BYTES = 25;
 const LITTLE_ENDIAN = endianness() === 'LE';
 
 interface DayBlock {
   day: string;
-  members: string[];
-  memberBytes: number;
-  /** RECORD_DOUBLES numbers per record: combo index, counters. */
+  /** Start of the day, ms. */
+  start: number;
+  ids: string[];
+  idBytes: number;
+  /** RECORD_DOUBLES numbers per record: combo index, then the counters. */
   records: number[];
+  totals: number[];
   combos: Map<string, number>;
   names: string[];
   /** COUNTERS numbers per combo. */
@@ -28,22 +32,23 @@ interface DayBlock {
 }
 
 interface UserBlock {
-  user: string;
+  base: string;
   ids: Set<string>;
   days: Map<string, DayBlock>;
   reservations: string[];
 }
 
-/** A group of records for one script call: its arguments, and the records it skipped as repeated in the group. */
+/** A group of records for one script call: its arguments, and how many records repeated an earlier id. */
 export interface EncodedBatch {
   argv: (string | number | Buffer)[];
-  /** Records whose id appeared earlier in the same group (for the same user): counted as duplicates. */
+  /** Records whose id appeared earlier in the same group (for the same user); they count as duplicates. */
   repeated: number;
 }
 
 export interface BatchSettings {
   prefix: string;
   dedupeTtlSeconds: number;
+  /** Daily bucket retention after the day ends, seconds; 0 = forever. */
   retentionSeconds: number;
   cycleStartDay: number;
   userOf(record: UsageRecord): string;
@@ -72,7 +77,7 @@ export function encodeBatch(entries: readonly RecordEntry[], s: BatchSettings): 
     const user = s.userOf(r);
     let block = users.get(user);
     if (!block) {
-      block = { user, ids: new Set(), days: new Map(), reservations: [] };
+      block = { base: userBaseKey(s.prefix, user), ids: new Set(), days: new Map(), reservations: [] };
       users.set(user, block);
     }
     if (reservationId) block.reservations.push(reservationId);
@@ -89,11 +94,21 @@ export function encodeBatch(entries: readonly RecordEntry[], s: BatchSettings): 
     }
     let day = block.days.get(dayName);
     if (day === undefined) {
-      day = { day: dayName, members: [], memberBytes: 0, records: [], combos: new Map(), names: [], sums: [] };
+      day = {
+        day: dayName,
+        start: dayStart,
+        ids: [],
+        idBytes: 0,
+        records: [],
+        totals: new Array<number>(COUNTERS).fill(0),
+        combos: new Map(),
+        names: [],
+        sums: [],
+      };
       block.days.set(dayName, day);
     }
-    day.members.push(r.id);
-    day.memberBytes += 1 + memberLength(r.id);
+    day.ids.push(r.id);
+    day.idBytes += 1 + memberLength(r.id);
     const combo = comboField(providerOf(r), modelOf(r), r.agentName ?? '');
     let comboIndex = day.combos.get(combo);
     if (comboIndex === undefined) {
@@ -108,43 +123,54 @@ export function encodeBatch(entries: readonly RecordEntry[], s: BatchSettings): 
     const cacheRead = count(r.cacheReadTokens);
     const cacheWrite = count(r.cacheWriteTokens);
     const known = typeof r.costMicros === 'number' && Number.isFinite(r.costMicros);
-    const unknownCost = !known && input + output + cacheRead + cacheWrite > 0 ? 1 : 0;
-    const values = [
-      1,
-      r.error ? 1 : 0,
-      input,
-      output,
-      cacheRead,
-      cacheWrite,
-      count(r.reasoningTokens),
-      known ? count(r.costMicros) : 0,
-      unknownCost,
-    ];
+    const v0 = 1;
+    const v1 = r.error ? 1 : 0;
+    const v6 = count(r.reasoningTokens);
+    const v7 = known ? count(r.costMicros) : 0;
+    const v8 = !known && input + output + cacheRead + cacheWrite > 0 ? 1 : 0;
+    day.records.push(comboIndex, v0, v1, input, output, cacheRead, cacheWrite, v6, v7, v8);
     const sums = day.sums;
+    const totals = day.totals;
     const at = comboIndex * COUNTERS;
-    const rec = day.records;
-    rec.push(comboIndex);
-    for (let k = 0; k < COUNTERS; k++) {
-      sums[at + k]! += values[k]!;
-      rec.push(values[k]!);
-    }
+    sums[at]! += v0;
+    sums[at + 1]! += v1;
+    sums[at + 2]! += input;
+    sums[at + 3]! += output;
+    sums[at + 4]! += cacheRead;
+    sums[at + 5]! += cacheWrite;
+    sums[at + 6]! += v6;
+    sums[at + 7]! += v7;
+    sums[at + 8]! += v8;
+    totals[0]! += v0;
+    totals[1]! += v1;
+    totals[2]! += input;
+    totals[3]! += output;
+    totals[4]! += cacheRead;
+    totals[5]! += cacheWrite;
+    totals[6]! += v6;
+    totals[7]! += v7;
+    totals[8]! += v8;
   }
 
-  const argv: (string | number | Buffer)[] = [
-    s.prefix,
-    s.dedupeTtlSeconds,
-    s.retentionSeconds,
-    s.cycleStartDay,
-    users.size,
-  ];
+  const cycles = new Map<number, string>();
+  const argv: (string | number | Buffer)[] = [s.dedupeTtlSeconds, users.size];
   for (const b of users.values()) {
-    argv.push(b.user, b.days.size, b.reservations.length);
+    argv.push(b.base, b.days.size, b.reservations.length);
     for (const d of b.days.values()) {
-      const n = d.members.length;
-      argv.push(d.day, n, d.names.length, encodeMembers(d.members, d.memberBytes));
-      argv.push(doublesLE(d.records, n * RECORD_DOUBLES), ...d.names, doublesLE(d.sums, d.sums.length));
+      const n = d.ids.length;
+      const end = (d.start + DAY_MS) / 1000;
+      let cycle = cycles.get(d.start);
+      if (cycle === undefined) {
+        cycle = dayId(cycleAt(d.start, s.cycleStartDay).start.getTime());
+        cycles.set(d.start, cycle);
+      }
+      argv.push(d.day, n, d.names.length, end, s.retentionSeconds > 0 ? end + s.retentionSeconds : 0);
+      argv.push(cycle, s.cycleStartDay, encodeMembers(d.ids, d.idBytes));
+      argv.push(doublesLE(d.records, n * RECORD_DOUBLES), doublesLE(d.totals, COUNTERS));
+      for (const name of d.names) argv.push(name);
+      argv.push(doublesLE(d.sums, d.sums.length));
     }
-    argv.push(...b.reservations);
+    for (const id of b.reservations) argv.push(id);
   }
   return { argv, repeated };
 }
@@ -153,7 +179,7 @@ const HEX = new Int8Array(128).fill(-1);
 for (let i = 0; i < 10; i++) HEX[48 + i] = i;
 for (let i = 0; i < 6; i++) HEX[97 + i] = HEX[65 + i] = 10 + i;
 
-/** True for `<32 hex>-<16 hex>`, the `${traceId}-${spanId}` of a span. */
+/** True for `<32 hex digits>-<16 hex digits>`: the `${traceId}-${spanId}` of a span. */
 function isSpanId(id: string): boolean {
   if (id.length !== 49 || id.charCodeAt(32) !== 45) return false;
   for (let i = 0; i < 49; i++) {
@@ -165,7 +191,7 @@ function isSpanId(id: string): boolean {
 }
 
 function memberLength(id: string): number {
-  if (isSpanId(id)) return 25;
+  if (isSpanId(id)) return SPAN_MEMBER_BYTES;
   const bytes = Buffer.byteLength(id, 'utf8');
   if (bytes > MAX_RAW_ID_BYTES) {
     throw new TypeError(`usage record id longer than ${MAX_RAW_ID_BYTES} bytes: ${id.slice(0, 40)}…`);
@@ -174,15 +200,15 @@ function memberLength(id: string): number {
 }
 
 /**
- * Dedupe members, each after a length byte. A span's `${traceId}-${spanId}` becomes 0x00 and its 24 bytes (a third
- * of the memory of the hex text); any other id 0x01 and its UTF-8 bytes. The type byte keeps the two apart.
+ * Dedupe members, each after a byte holding its length. A span's `${traceId}-${spanId}` becomes 0x00 and its 24
+ * bytes (the hex text is twice as long); any other id 0x01 and its UTF-8 bytes. The type byte keeps the two apart.
  */
 function encodeMembers(ids: readonly string[], size: number): Buffer {
   const buf = Buffer.allocUnsafe(size);
   let off = 0;
   for (const id of ids) {
     if (isSpanId(id)) {
-      buf[off++] = 25;
+      buf[off++] = SPAN_MEMBER_BYTES;
       buf[off++] = 0;
       for (let i = 0; i < 49; i += 2) {
         if (i === 32) i = 33;

@@ -1,7 +1,7 @@
 // What the test apps do, shared by app.cjs and app.mjs (each passes in the SDK it loaded its own way): a plain chat
 // call, a streamed one and an embeddings call, attributed to a user and session.
 'use strict';
-/* global module, process */
+/* global module */
 
 async function calls(client) {
   const messages = [{ role: 'user', content: 'Name the three primary colours.' }];

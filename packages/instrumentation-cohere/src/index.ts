@@ -1,0 +1,2 @@
+export { CohereInstrumentation } from './instrumentation.js';
+export type { CohereInstrumentationConfig } from './types.js';
