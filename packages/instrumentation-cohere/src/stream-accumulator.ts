@@ -59,7 +59,11 @@ export class ChatStreamAccumulator implements StreamAccumulator {
         this.texts.push(args);
         if (this.capture) {
           if (event.type === 'tool-call-start' || this.toolCalls.length === 0) {
-            this.toolCalls.push({ id: stringOr((call as Record<string, unknown>).id), name: stringOr(fn.name) ?? '', args: [] });
+            this.toolCalls.push({
+              id: stringOr((call as Record<string, unknown>).id),
+              name: stringOr(fn.name) ?? '',
+              args: [],
+            });
           }
           this.toolCalls[this.toolCalls.length - 1]!.args.push(args);
         }

@@ -100,10 +100,12 @@ describe('CohereClientV2.chat', () => {
   it('maps cache hits and tool calls', async () => {
     const fixture = cohereFixture('chat-tool-call-cached');
     h.fake.enqueue(fixture);
-    const result = await h.client().chat(
-      { model: 'command-a-03-2025', messages: [{ role: 'user', content: 'What is the weather in Toronto?' }] },
-      NO_RETRIES,
-    );
+    const result = await h
+      .client()
+      .chat(
+        { model: 'command-a-03-2025', messages: [{ role: 'user', content: 'What is the weather in Toronto?' }] },
+        NO_RETRIES,
+      );
     assert.equal(result.message.toolCalls![0]!.function!.name, 'get_weather');
     const a = (await theSpan()).attributes;
     assert.equal(a['gen_ai.usage.input_tokens'], fixture.usage!.input_tokens);
@@ -126,7 +128,7 @@ describe('CohereClientV2.chat', () => {
   });
 
   it('client.v2.chat of the v1 client is the same method', async () => {
-    const { CohereClient } = (await import('cohere-ai')) as typeof import('cohere-ai');
+    const { CohereClient } = await import('cohere-ai');
     h.fake.enqueue(cohereFixture('chat'));
     const v1 = new CohereClient({ token: 'test-key', environment: h.fake.url });
     await v1.v2.chat({ model: 'command-a-03-2025', messages: [{ role: 'user', content: QUESTION }] }, NO_RETRIES);

@@ -9,7 +9,14 @@ describe('CohereClientV2.embed', () => {
   before(async () => {
     h = await setup({
       pricing: new PricingTable([
-        { provider: 'cohere', model: 'embed-v4.0', kind: 'embeddings', input: 0.12, output: 0, effectiveFrom: '2025-04-15' },
+        {
+          provider: 'cohere',
+          model: 'embed-v4.0',
+          kind: 'embeddings',
+          input: 0.12,
+          output: 0,
+          effectiveFrom: '2025-04-15',
+        },
       ]),
     });
   });

@@ -42,7 +42,10 @@ describe('errors', () => {
     assert.equal(span.events.filter((e) => e.name === 'exception').length, 1);
 
     const duration = (await h.metrics()).get('gen_ai.client.operation.duration');
-    assert.equal(pointsWhere(duration, { 'error.type': '404', 'gen_ai.request.model': 'command-nonexistent' }).length, 1);
+    assert.equal(
+      pointsWhere(duration, { 'error.type': '404', 'gen_ai.request.model': 'command-nonexistent' }).length,
+      1,
+    );
   });
 
   it('a 404 answer to chatStream fails the call and its span', async () => {

@@ -59,7 +59,10 @@ describe('CohereClientV2.chatStream', () => {
     const metrics = await h.metrics();
     const attrs = { 'gen_ai.provider.name': 'cohere', 'gen_ai.request.model': 'command-a-03-2025' };
     const first = pointsWhere<{ count: number }>(metrics.get('gen_ai.client.operation.time_to_first_chunk'), attrs);
-    const perChunk = pointsWhere<{ count: number }>(metrics.get('gen_ai.client.operation.time_per_output_chunk'), attrs);
+    const perChunk = pointsWhere<{ count: number }>(
+      metrics.get('gen_ai.client.operation.time_per_output_chunk'),
+      attrs,
+    );
     assert.ok(first.reduce((n, p) => n + p.value.count, 0) >= 1, 'time to first chunk recorded');
     assert.ok(perChunk.reduce((n, p) => n + p.value.count, 0) >= 1, 'time per output chunk recorded');
   });
