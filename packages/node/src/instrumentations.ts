@@ -6,10 +6,14 @@ import type * as AnthropicModule from '@llmtel/instrumentation-anthropic';
 import type { AnthropicInstrumentationConfig } from '@llmtel/instrumentation-anthropic';
 import type * as BedrockModule from '@llmtel/instrumentation-bedrock';
 import type { BedrockInstrumentationConfig } from '@llmtel/instrumentation-bedrock';
+import type * as CohereModule from '@llmtel/instrumentation-cohere';
+import type { CohereInstrumentationConfig } from '@llmtel/instrumentation-cohere';
 import type * as GoogleGenAIModule from '@llmtel/instrumentation-google-genai';
 import type { GoogleGenAIInstrumentationConfig } from '@llmtel/instrumentation-google-genai';
 import type * as LangChainModule from '@llmtel/instrumentation-langchain';
 import type { LangChainInstrumentationConfig } from '@llmtel/instrumentation-langchain';
+import type * as MistralModule from '@llmtel/instrumentation-mistral';
+import type { MistralInstrumentationConfig } from '@llmtel/instrumentation-mistral';
 import type * as OpenAIModule from '@llmtel/instrumentation-openai';
 import type { OpenAIInstrumentationConfig } from '@llmtel/instrumentation-openai';
 import type * as VercelAiModule from '@llmtel/instrumentation-vercel-ai';
@@ -46,6 +50,14 @@ export const INSTRUMENTATIONS = {
   'google-genai': entry<typeof GoogleGenAIModule, GoogleGenAIInstrumentationConfig>(
     '@llmtel/instrumentation-google-genai',
     (m, config) => new m.GoogleGenAIInstrumentation(config),
+  ),
+  mistral: entry<typeof MistralModule, MistralInstrumentationConfig>(
+    '@llmtel/instrumentation-mistral',
+    (m, config) => new m.MistralInstrumentation(config),
+  ),
+  cohere: entry<typeof CohereModule, CohereInstrumentationConfig>(
+    '@llmtel/instrumentation-cohere',
+    (m, config) => new m.CohereInstrumentation(config),
   ),
   langchain: entry<typeof LangChainModule, LangChainInstrumentationConfig>(
     '@llmtel/instrumentation-langchain',

@@ -59,6 +59,24 @@ const DEEPSEEK_ROWS: PriceRow[] = [
   { model: 'deepseek-reasoner', input: 0.28, output: 0.42, cacheRead: 0.028, effectiveFrom: '2025-09-29' },
 ];
 
+// Cohere's own API (the Bedrock rows of the same models are priced apart, in prices-bedrock.ts).
+const COHERE_ROWS: PriceRow[] = [
+  { model: 'command-a', aliases: ['command-a-03-2025'], input: 2.5, output: 10, effectiveFrom: '2025-03-13' },
+  { model: 'command-r-plus-08-2024', input: 2.5, output: 10, effectiveFrom: '2024-08-30' },
+  { model: 'command-r-08-2024', input: 0.15, output: 0.6, effectiveFrom: '2024-08-30' },
+  { model: 'command-r7b-12-2024', input: 0.0375, output: 0.15, effectiveFrom: '2024-12-13' },
+  { model: 'embed-v4.0', kind: 'embeddings', input: 0.12, output: 0, effectiveFrom: '2025-04-15' },
+  {
+    model: 'embed-english-v3.0',
+    aliases: ['embed-multilingual-v3.0', 'embed-english-light-v3.0', 'embed-multilingual-light-v3.0'],
+    kind: 'embeddings',
+    input: 0.1,
+    output: 0,
+    effectiveFrom: '2023-11-02',
+  },
+];
+
+export const COHERE_PRICES = withProvider('cohere', 'https://cohere.com/pricing', COHERE_ROWS);
 export const MISTRAL_PRICES = withProvider('mistral_ai', 'https://mistral.ai/pricing#api-pricing', MISTRAL_ROWS);
 export const XAI_PRICES = withProvider('x_ai', 'https://docs.x.ai/docs/models', XAI_ROWS);
 export const DEEPSEEK_PRICES = withProvider(

@@ -2,7 +2,7 @@ import { ANTHROPIC_PRICES } from './prices-anthropic.js';
 import { BEDROCK_PRICES } from './prices-bedrock.js';
 import { GOOGLE_PRICES } from './prices-google.js';
 import { OPENAI_PRICES } from './prices-openai.js';
-import { DEEPSEEK_PRICES, MISTRAL_PRICES, XAI_PRICES } from './prices-others.js';
+import { COHERE_PRICES, DEEPSEEK_PRICES, MISTRAL_PRICES, XAI_PRICES } from './prices-others.js';
 import type { ModelPrice } from './types.js';
 
 /**
@@ -17,4 +17,5 @@ export const DEFAULT_PRICES: readonly ModelPrice[] = Object.freeze([
   ...MISTRAL_PRICES,
   ...XAI_PRICES,
   ...DEEPSEEK_PRICES,
+  ...COHERE_PRICES,
 ]);

@@ -31,6 +31,7 @@ const OWNER_RANK: readonly string[] = [
   'mistral_ai',
   'x_ai',
   'deepseek',
+  'cohere',
   'gcp.vertex_ai',
   'aws.bedrock',
 ];
