@@ -11,6 +11,7 @@ export type {
 } from './types.js';
 export type { GenAiTelemetryOptions, GenAiRequest, GenAiResponse } from './telemetry-types.js';
 export { GenAiTelemetry, GenAiCall } from './telemetry.js';
+export { telemetryFromConfig, type GenAiTelemetryConfig } from './instrumentation-config.js';
 export {
   BillingScope,
   billingScopeOf,
@@ -59,9 +60,32 @@ export {
 } from './native-spans.js';
 export {
   observeApiPromise,
+  observeSdkResult,
   isApiPromiseLike,
   type ApiPromiseLike,
   type ApiPromiseObserver,
   type ResponseProps,
   type ParseResponse,
+  type SettledCall,
 } from './sdk/api-promise.js';
+export {
+  observeSdkStream,
+  CHUNK_OUTPUT,
+  CHUNK_EVENT,
+  CHUNK_HIDDEN,
+  type ChunkDisposition,
+  type SdkStreamAccumulator,
+  type StreamCompletion,
+} from './sdk/stream.js';
+export {
+  isObject,
+  isNumber,
+  numberOr,
+  stringOr,
+  nonEmptyString,
+  firstNumber,
+  firstObject,
+  stopSequences,
+  stringify,
+} from './json-utils.js';
+export { messagesText, toolArguments } from './message-text.js';

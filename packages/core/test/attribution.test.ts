@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { context, propagation } from '@opentelemetry/api';
 import { getLlmAttribution, withLlmContext } from '@llmtel/core';
-import { setupTestOtel } from './helpers/otel.ts';
+import { ensureContextManager } from '@llmtel/test-utils';
 
-setupTestOtel();
+ensureContextManager();
 
 describe('attribution', () => {
   it('is empty outside any context', () => {

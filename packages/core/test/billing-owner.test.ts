@@ -11,9 +11,9 @@ import {
   withBillingScope,
   type GenAiRequest,
 } from '@llmtel/core';
-import { dataPoints, setupTestOtel } from './helpers/otel.ts';
+import { createTestOtel, dataPoints } from '@llmtel/test-utils';
 
-const otel = setupTestOtel();
+const otel = createTestOtel();
 const telemetry = new GenAiTelemetry({
   tracer: () => otel.tracerProvider.getTracer('test'),
   meter: () => otel.meterProvider.getMeter('test'),
@@ -23,7 +23,7 @@ const telemetry = new GenAiTelemetry({
 });
 
 after(() => otel.shutdown());
-beforeEach(() => otel.spans.reset());
+beforeEach(() => otel.exporter.reset());
 
 const request = (model: string, billable?: GenAiRequest['billable']): GenAiRequest => ({
   provider: 'openai',
@@ -34,7 +34,7 @@ const request = (model: string, billable?: GenAiRequest['billable']): GenAiReque
 const usage = { inputTokens: 100, outputTokens: 10 };
 
 function spanNamed(name: string) {
-  const span = otel.spans.getFinishedSpans().find((s) => s.name === name);
+  const span = otel.exporter.getFinishedSpans().find((s) => s.name === name);
   assert.ok(span, `no span named ${name}`);
   return span;
 }
@@ -97,7 +97,7 @@ describe('GenAiTelemetry with billable: deferred', () => {
     provider.end({ responseModel: 'gpt-test', usage });
     wrapper.end({ responseModel: 'gpt-test', usage });
 
-    const spans = otel.spans.getFinishedSpans();
+    const spans = otel.exporter.getFinishedSpans();
     const billable = spans.filter((s) => s.attributes['llmtel.usage.billable'] === true);
     assert.equal(billable.length, 1);
     assert.equal(billable[0]!.spanContext().spanId, provider.span.spanContext().spanId);

@@ -14,9 +14,9 @@ import {
   type LlmErrorEvent,
   type LlmStartEvent,
 } from '@llmtel/core';
-import { setupTestOtel } from './helpers/otel.ts';
+import { createTestOtel } from '@llmtel/test-utils';
 
-const otel = setupTestOtel();
+const otel = createTestOtel();
 const telemetry = new GenAiTelemetry({
   tracer: () => otel.tracerProvider.getTracer('test'),
   meter: () => otel.meterProvider.getMeter('test'),
@@ -84,7 +84,7 @@ describe('callbacks', () => {
     assert.equal(end.usage.inputTokens, 1_000_000);
     assert.equal(end.costUsd, 1);
     assert.deepEqual(end.inputMessages, [{ role: 'user', parts: [{ type: 'text', content: 'hi' }] }]);
-    const span = otel.spans.getFinishedSpans().at(-1)!;
+    const span = otel.exporter.getFinishedSpans().at(-1)!;
     assert.equal(end.callId, `${span.spanContext().traceId}-${span.spanContext().spanId}`);
   });
 
@@ -117,10 +117,10 @@ describe('callbacks', () => {
       { timeoutMs: 200 },
     );
     cleanups.push(registerLlmCallbackHandler(composite));
-    const spansBefore = otel.spans.getFinishedSpans().length;
+    const spansBefore = otel.exporter.getFinishedSpans().length;
     makeCall();
     // The call completed and its span ended before any handler ran: dispatch is off the caller's stack.
-    assert.equal(otel.spans.getFinishedSpans().length, spansBefore + 1);
+    assert.equal(otel.exporter.getFinishedSpans().length, spansBefore + 1);
     assert.equal(events.ends.length, 0);
     await globalCallbackHandlers().flush();
     assert.equal(events.ends.length, 1, 'the well-behaved handler still got its event');

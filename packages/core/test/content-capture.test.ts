@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, beforeEach, describe, it } from 'node:test';
 import { GenAiTelemetry, PricingTable, serializeContent } from '@llmtel/core';
-import { setupTestOtel } from './helpers/otel.ts';
+import { createTestOtel } from '@llmtel/test-utils';
 
-const otel = setupTestOtel();
+const otel = createTestOtel();
 after(() => otel.shutdown());
-beforeEach(() => otel.spans.reset());
+beforeEach(() => otel.exporter.reset());
 
 function telemetryWith(options: Partial<ConstructorParameters<typeof GenAiTelemetry>[0]>) {
   return new GenAiTelemetry({
@@ -36,7 +36,7 @@ describe('content capture', () => {
     });
     call.end({ outputMessages: () => ((called = true), []) });
     assert.equal(called, false);
-    const [span] = otel.spans.getFinishedSpans();
+    const [span] = otel.exporter.getFinishedSpans();
     assert.equal(span?.attributes['gen_ai.input.messages'], undefined);
     assert.equal(span?.attributes['gen_ai.output.messages'], undefined);
     assert.equal(span?.attributes['gen_ai.system_instructions'], undefined);
@@ -50,7 +50,7 @@ describe('content capture', () => {
     call.end({
       outputMessages: () => [{ role: 'assistant', parts: [{ type: 'text', content: 'ok' }], finish_reason: 'stop' }],
     });
-    const [span] = otel.spans.getFinishedSpans();
+    const [span] = otel.exporter.getFinishedSpans();
     assert.deepEqual(JSON.parse(span?.attributes['gen_ai.input.messages'] as string), [
       { role: 'user', parts: [{ type: 'text', content: 'my email is <email>' }] },
     ]);

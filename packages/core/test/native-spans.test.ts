@@ -12,9 +12,9 @@ import {
   runWithNativeSpanClaim,
   type NativeSpanMode,
 } from '@llmtel/core';
-import { setupTestOtel } from './helpers/otel.ts';
+import { createTestOtel } from '@llmtel/test-utils';
 
-const otel = setupTestOtel();
+const otel = createTestOtel();
 const telemetry = new GenAiTelemetry({
   tracer: () => otel.tracerProvider.getTracer('llmtel-test'),
   meter: () => otel.meterProvider.getMeter('llmtel-test'),
@@ -26,7 +26,7 @@ const sdkTracer: Tracer = interceptNativeSpans(
 );
 
 after(() => otel.shutdown());
-beforeEach(() => otel.spans.reset());
+beforeEach(() => otel.exporter.reset());
 
 function claimOf(mode: NativeSpanMode, ownsContent = false): NativeSpanClaim {
   return new NativeSpanClaim({
@@ -38,7 +38,7 @@ function claimOf(mode: NativeSpanMode, ownsContent = false): NativeSpanClaim {
 }
 
 function finished() {
-  return otel.spans.getFinishedSpans();
+  return otel.exporter.getFinishedSpans();
 }
 
 describe('native spans', () => {
@@ -175,7 +175,7 @@ describe('native spans', () => {
 
   it("keeps the SDK's content unless llmtel captures content itself", () => {
     for (const ownsContent of [false, true]) {
-      otel.spans.reset();
+      otel.exporter.reset();
       const claim = claimOf('merge', ownsContent);
       const call = claim.start();
       const standIn = runWithNativeSpanClaim(claim, call.context, () => sdkTracer.startSpan('sdk.chat'));

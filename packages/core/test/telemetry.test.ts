@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { after, beforeEach, describe, it } from 'node:test';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { GenAiTelemetry, PricingTable, withLlmContext, type ModelPrice } from '@llmtel/core';
-import { dataPoints, setupTestOtel } from './helpers/otel.ts';
+import { createTestOtel, dataPoints } from '@llmtel/test-utils';
 
-const otel = setupTestOtel();
+const otel = createTestOtel();
 const prices: ModelPrice[] = [
   { provider: 'openai', model: 'gpt-test', input: 2, output: 8, cacheRead: 0.5, effectiveFrom: '2025-01-01' },
 ];
@@ -15,7 +15,7 @@ const telemetry = new GenAiTelemetry({
 });
 
 after(() => otel.shutdown());
-beforeEach(() => otel.spans.reset());
+beforeEach(() => otel.exporter.reset());
 
 describe('GenAiTelemetry', () => {
   it('records one CLIENT span with request, response, usage and cost attributes', () => {
@@ -36,7 +36,7 @@ describe('GenAiTelemetry', () => {
     call.end({ usage: { inputTokens: 1 } });
     call.fail(new Error('late'));
 
-    const [span, ...rest] = otel.spans.getFinishedSpans();
+    const [span, ...rest] = otel.exporter.getFinishedSpans();
     assert.equal(rest.length, 0, 'exactly one span, however often end/fail are called');
     assert.ok(span);
     assert.equal(span.name, 'chat gpt-test');
@@ -67,7 +67,7 @@ describe('GenAiTelemetry', () => {
       await Promise.resolve();
       call.end({ usage: { inputTokens: 10, outputTokens: 5 } });
     });
-    const [span] = otel.spans.getFinishedSpans();
+    const [span] = otel.exporter.getFinishedSpans();
     assert.equal(span?.attributes['user.id'], 'u-1');
     assert.equal(span?.attributes['gen_ai.conversation.id'], 's-1');
     assert.equal(span?.attributes['gen_ai.agent.name'], 'planner');
@@ -84,7 +84,7 @@ describe('GenAiTelemetry', () => {
     const before = dataPoints(await otel.collect(), 'llmtel.client.cost_usd').length;
     const call = telemetry.startCall({ provider: 'openai', operation: 'chat', requestModel: 'no-such-model' });
     call.end({ usage: { inputTokens: 10, outputTokens: 5 } });
-    const [span] = otel.spans.getFinishedSpans();
+    const [span] = otel.exporter.getFinishedSpans();
     assert.equal(span?.attributes['llmtel.usage.cost_usd'], undefined);
     assert.equal(span?.attributes['gen_ai.usage.input_tokens'], 10);
     const costPoints = dataPoints(await otel.collect(), 'llmtel.client.cost_usd');
@@ -96,7 +96,7 @@ describe('GenAiTelemetry', () => {
     const err = Object.assign(new Error('The model does not exist'), { status: 404, code: 'model_not_found' });
     const call = telemetry.startCall({ provider: 'openai', operation: 'chat', requestModel: 'gpt-missing' });
     call.fail(err);
-    const [span] = otel.spans.getFinishedSpans();
+    const [span] = otel.exporter.getFinishedSpans();
     assert.equal(span?.status.code, SpanStatusCode.ERROR);
     assert.equal(span?.attributes['error.type'], 'model_not_found');
     const durations = dataPoints(await otel.collect(), 'gen_ai.client.operation.duration');
@@ -153,10 +153,10 @@ describe('GenAiTelemetry', () => {
     });
     call.end({ estimateOutputText: () => 'hi there, how are you' });
     const deadline = Date.now() + 10_000;
-    while (otel.spans.getFinishedSpans().length === 0 && Date.now() < deadline) {
+    while (otel.exporter.getFinishedSpans().length === 0 && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 10));
     }
-    const [span] = otel.spans.getFinishedSpans();
+    const [span] = otel.exporter.getFinishedSpans();
     assert.equal(span?.attributes['llmtel.usage.estimated'], true);
     assert.equal(span?.attributes['gen_ai.usage.input_tokens'], 2); // "hello", " world" in o200k_base
     assert.equal(span?.attributes['gen_ai.usage.output_tokens'], 6);
@@ -170,7 +170,7 @@ describe('GenAiTelemetry', () => {
       billable: false,
     });
     call.end({ usage: { inputTokens: 10, outputTokens: 5 } });
-    const [span] = otel.spans.getFinishedSpans();
+    const [span] = otel.exporter.getFinishedSpans();
     assert.equal(span?.attributes['llmtel.usage.billable'], false);
     assert.equal(span?.attributes['llmtel.usage.cost_usd'], undefined);
     const tokens = dataPoints(await otel.collect(), 'gen_ai.client.token.usage');

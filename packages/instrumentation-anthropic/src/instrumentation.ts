@@ -2,25 +2,24 @@ import { context, diag } from '@opentelemetry/api';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition, isWrapped } from '@opentelemetry/instrumentation';
 import {
   activeNativeSpanClaim,
-  GenAiTelemetry,
   NativeSpanClaim,
-  resolveCaptureMessageContent,
   resolveNativeSpanMode,
   runWithNativeSpanClaim,
   type GenAiCall,
   type GenAiResponse,
   type NativeSpanMode,
-  isApiPromiseLike,
-  observeApiPromise,
+  observeSdkResult,
+  type GenAiTelemetry,
+  isObject,
+  telemetryFromConfig,
+  observeSdkStream,
 } from '@llmtel/core';
 import type { Completion, ResourceLike } from './internal-types.js';
 import { interceptClientSpans } from './native.js';
 import { messagesRequest, messagesResponse } from './operation.js';
 import { targetOf } from './provider.js';
-import { observeStream } from './stream.js';
 import { MessagesStreamAccumulator } from './stream-accumulator.js';
 import type { AnthropicInstrumentationConfig } from './types.js';
-import { isObject } from './utils.js';
 
 export const PACKAGE_NAME = '@llmtel/instrumentation-anthropic';
 export const PACKAGE_VERSION = '0.1.0';
@@ -103,18 +102,8 @@ export class AnthropicInstrumentation extends InstrumentationBase<AnthropicInstr
   }
 
   override setConfig(config: AnthropicInstrumentationConfig = {}): void {
-    if (config.contentRedactor !== undefined && typeof config.contentRedactor !== 'function') {
-      throw new TypeError('contentRedactor must be a function');
-    }
+    const telemetry = telemetryFromConfig(config, { tracer: () => this.tracer, meter: () => this.meter });
     const nativeSpans = resolveNativeSpanMode(config.nativeSpans);
-    const telemetry = new GenAiTelemetry({
-      tracer: () => this.tracer,
-      meter: () => this.meter,
-      captureMessageContent: resolveCaptureMessageContent(config.captureMessageContent),
-      contentRedactor: config.contentRedactor,
-      maxContentLength: config.maxContentLength,
-      pricing: config.pricing,
-    });
     super.setConfig(config);
     this.telemetry = telemetry;
     this.nativeSpans = nativeSpans;
@@ -237,34 +226,14 @@ export class AnthropicInstrumentation extends InstrumentationBase<AnthropicInstr
   }
 
   private observe(started: Started, result: unknown): void {
-    const { completion } = started;
-    try {
-      if (isApiPromiseLike(result)) {
-        observeApiPromise(result, {
-          parsed: (value) => this.onParsed(started, value),
-          failed: (error) => completion.fail(error),
-          unparsed: () => completion.end(),
-        });
-      } else if (typeof (result as Promise<unknown> | undefined)?.then === 'function') {
-        // Not an APIPromise (a custom transport or a future SDK): observe the plain promise without changing it.
-        (result as Promise<unknown>).then(
-          (value) => this.onParsed(started, value),
-          (error: unknown) => completion.fail(error),
-        );
-      } else {
-        this.onParsed(started, result);
-      }
-    } catch (error) {
-      diag.debug('llmtel anthropic: could not observe a response', error);
-      completion.end();
-    }
+    observeSdkResult(result, started.completion, (value) => this.onParsed(started, value), 'anthropic');
   }
 
   private onParsed(started: Started, value: unknown): void {
     const { completion, capture } = started;
     try {
       if (started.streaming) {
-        if (!observeStream(value, completion, new MessagesStreamAccumulator(capture))) completion.end();
+        if (!observeSdkStream(value, completion, new MessagesStreamAccumulator(capture), 'anthropic')) completion.end();
         return;
       }
       completion.end(messagesResponse(value, capture));

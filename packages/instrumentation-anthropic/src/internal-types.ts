@@ -25,30 +25,12 @@ export interface ResourceLike {
   _client?: ClientLike;
 }
 
-/** The SDK's `Stream`: `[Symbol.asyncIterator]()`, `tee()` and `toReadableStream()` all go through `iterator()`. */
-export interface StreamLike {
-  iterator: (...args: unknown[]) => AsyncIterator<unknown>;
-}
-
 /** Where a client sends its requests. */
 export interface Target {
   /** `gen_ai.provider.name`. */
   provider: string;
   serverAddress?: string;
   serverPort?: number;
-}
-
-/** A streamed event that carries output (a content delta): it counts for time to first / per output chunk. */
-export const CHUNK_OUTPUT = 0;
-/** A lifecycle event (`message_start`, `ping`, `message_delta`, ...): handed to the app, not an output chunk. */
-export const CHUNK_EVENT = 1;
-export type ChunkDisposition = typeof CHUNK_OUTPUT | typeof CHUNK_EVENT;
-
-/** Accumulates what a streamed response says, one event at a time. */
-export interface StreamAccumulator {
-  add(event: unknown): ChunkDisposition;
-  /** What the stream said so far. */
-  response(): GenAiResponse;
 }
 
 /**

@@ -1,5 +1,5 @@
-import type { GenAiMessage, GenAiMessagePart } from '@llmtel/core';
-import { isObject, stringOr, type Json } from './utils.js';
+import { type GenAiMessage, type GenAiMessagePart, isObject, stringOr } from '@llmtel/core';
+import type { Json } from './utils.js';
 
 /**
  * Anthropic content blocks in the GenAI conventions' message shape

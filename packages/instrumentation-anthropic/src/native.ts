@@ -1,7 +1,6 @@
 import { diag, type Tracer } from '@opentelemetry/api';
-import { interceptNativeSpans, isInterceptingTracer, type NativeSpanMatcher } from '@llmtel/core';
+import { interceptNativeSpans, isInterceptingTracer, type NativeSpanMatcher, isObject } from '@llmtel/core';
 import type { ClientLike } from './internal-types.js';
-import { isObject } from './utils.js';
 
 /** The name of the span the SDK starts for `messages.create`, `beta.messages.create` and their stream helpers. */
 export const NATIVE_MESSAGES_SPAN = 'anthropic.messages.create';

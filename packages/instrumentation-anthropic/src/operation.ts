@@ -1,7 +1,7 @@
-import { GEN_AI_OPERATION_NAME_VALUES, type GenAiRequest, type GenAiResponse } from '@llmtel/core';
+import { GEN_AI_OPERATION_NAME_VALUES, type GenAiRequest, type GenAiResponse, isObject, stringOr } from '@llmtel/core';
 import type { Target } from './internal-types.js';
 import { contentText, inputMessages, outputMessages, requestText, systemInstructions } from './messages.js';
-import { anthropicUsage, isObject, messagesRequestAttributes, modelOf, stringOr, type Json } from './utils.js';
+import { anthropicUsage, messagesRequestAttributes, modelOf, type Json } from './utils.js';
 
 /** A `messages.create` (or `beta.messages.create`, or `messages.stream`) request body as a GenAI call. */
 export function messagesRequest(body: Json, target: Target, capture: boolean, streaming: boolean): GenAiRequest {

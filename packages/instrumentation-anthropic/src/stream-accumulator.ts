@@ -1,7 +1,15 @@
-import type { GenAiResponse } from '@llmtel/core';
-import { CHUNK_EVENT, CHUNK_OUTPUT, type ChunkDisposition, type StreamAccumulator } from './internal-types.js';
+import {
+  type GenAiResponse,
+  isObject,
+  stringOr,
+  CHUNK_EVENT,
+  CHUNK_OUTPUT,
+  type ChunkDisposition,
+  type SdkStreamAccumulator,
+  toolArguments,
+} from '@llmtel/core';
 import { outputMessages } from './messages.js';
-import { isObject, streamedUsage, stringOr, type Json } from './utils.js';
+import { streamedUsage, type Json } from './utils.js';
 
 /** A content block as the stream builds it; kept only when content capture is on. */
 interface BlockState {
@@ -15,7 +23,7 @@ interface BlockState {
  * the input usage from `message_start`; the stop reason and the final usage from `message_delta`; the content from
  * the `content_block_*` events. Only `content_block_delta` events count as output chunks for the timing metrics.
  */
-export class MessagesStreamAccumulator implements StreamAccumulator {
+export class MessagesStreamAccumulator implements SdkStreamAccumulator {
   private readonly capture: boolean;
   private id: string | undefined;
   private model: string | undefined;
@@ -109,16 +117,8 @@ function rebuild(blocks: readonly (BlockState | undefined)[]): Json[] {
     const block = { ...state.block };
     if (block.type === 'text') block.text = (stringOr(block.text) ?? '') + state.text.join('');
     else if (block.type === 'thinking') block.thinking = (stringOr(block.thinking) ?? '') + state.text.join('');
-    if (state.json.length > 0) block.input = parseJson(state.json.join(''));
+    if (state.json.length > 0) block.input = toolArguments(state.json.join(''));
     out.push(block);
   }
   return out;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
 }

@@ -7,24 +7,15 @@ import {
   ATTR_GEN_AI_REQUEST_TOP_K,
   ATTR_GEN_AI_REQUEST_TOP_P,
   type TokenUsage,
+  isNumber,
+  isObject,
+  numberOr,
 } from '@llmtel/core';
 
 export type Json = Record<string, unknown>;
 
-export function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null;
-}
-
-export function isNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value);
-}
-
 function setNumber(attrs: Attributes, key: string, value: unknown): void {
   if (isNumber(value)) attrs[key] = value;
-}
-
-export function stringOr(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
 }
 
 /** The request model, or `''` when the body has none (the span is then named after the operation alone). */
@@ -50,10 +41,6 @@ export function messagesRequestAttributes(body: Json): Attributes {
   return attrs;
 }
 
-function count(value: unknown): number | undefined {
-  return isNumber(value) ? value : undefined;
-}
-
 /**
  * A Messages API usage object in the conventions' meaning. Anthropic's `input_tokens` leaves out the tokens read from
  * and written to the prompt cache, while `gen_ai.usage.input_tokens` includes them, so the three are added up
@@ -63,16 +50,16 @@ function count(value: unknown): number | undefined {
 export function anthropicUsage(usage: unknown): TokenUsage | undefined {
   if (!isObject(usage)) return undefined;
   const out: TokenUsage = {};
-  const input = count(usage.input_tokens);
-  const cacheRead = count(usage.cache_read_input_tokens);
-  const cacheWrite = count(usage.cache_creation_input_tokens);
+  const input = numberOr(usage.input_tokens);
+  const cacheRead = numberOr(usage.cache_read_input_tokens);
+  const cacheWrite = numberOr(usage.cache_creation_input_tokens);
   if (input !== undefined) out.inputTokens = input + (cacheRead ?? 0) + (cacheWrite ?? 0);
   if (cacheRead !== undefined) out.cacheReadInputTokens = cacheRead;
   if (cacheWrite !== undefined) out.cacheCreationInputTokens = cacheWrite;
-  const output = count(usage.output_tokens);
+  const output = numberOr(usage.output_tokens);
   if (output !== undefined) out.outputTokens = output;
   const details = usage.output_tokens_details;
-  const thinking = isObject(details) ? count(details.thinking_tokens) : undefined;
+  const thinking = isObject(details) ? numberOr(details.thinking_tokens) : undefined;
   if (thinking !== undefined) out.reasoningOutputTokens = thinking;
   return out;
 }

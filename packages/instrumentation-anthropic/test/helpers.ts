@@ -1,20 +1,18 @@
 import { createRequire } from 'node:module';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { context, propagation, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
+import type { DataPoint, Histogram } from '@opentelemetry/sdk-metrics';
 import {
-  AggregationTemporality,
-  MeterProvider,
-  MetricReader,
-  type DataPoint,
-  type Histogram,
-  type MetricData,
-} from '@opentelemetry/sdk-metrics';
-import { loadFixture, startFakeProvider, type FakeProvider, type Fixture } from '@llmtel/test-utils';
+  reusedInstrumentation,
+  spanReads,
+  loadFixture,
+  startFakeProvider,
+  type FakeProvider,
+  type Fixture,
+  type SpanReads,
+} from '@llmtel/test-utils';
 import { AnthropicInstrumentation, type AnthropicInstrumentationConfig } from '@llmtel/instrumentation-anthropic';
 import type AnthropicType from '@anthropic-ai/sdk';
+
+export { collect, pointsWhere, spansOfScope } from '@llmtel/test-utils';
 
 export type AnthropicClass = typeof AnthropicType;
 export type AnthropicClient = InstanceType<AnthropicClass>;
@@ -35,63 +33,21 @@ export const SDK_DIRS = {
 } as const;
 export type SdkVersion = keyof typeof SDK_DIRS;
 
-/** A metric reader the test collects from on demand (cumulative, so every call sees all data so far). */
-class TestMetricReader extends MetricReader {
-  constructor() {
-    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
-  }
-  protected override onForceFlush(): Promise<void> {
-    return Promise.resolve();
-  }
-  protected override onShutdown(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
-interface ProcessOtel {
-  exporter: InMemorySpanExporter;
-  tracerProvider: TracerProvider;
-  reader: TestMetricReader;
-  meterProvider: MeterProvider;
-}
-
-let processOtel: ProcessOtel | undefined;
-let instance: AnthropicInstrumentation | undefined;
-
 /**
  * One set of SDKs per test process, registered globally: `@anthropic-ai/sdk` 0.134+ starts its own spans from the
  * global tracer provider, so the same exporter sees llmtel's spans and the SDK's, and a duplicate cannot hide.
  */
-function otel(): ProcessOtel {
-  if (processOtel !== undefined) return processOtel;
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  const exporter = new InMemorySpanExporter();
-  const tracerProvider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
-  trace.setGlobalTracerProvider(tracerProvider);
-  const reader = new TestMetricReader();
-  const meterProvider = new MeterProvider({ readers: [reader] });
-  processOtel = { exporter, tracerProvider, reader, meterProvider };
-  return processOtel;
-}
+const instrumentationFor = reusedInstrumentation(() => new AnthropicInstrumentation({ enabled: false }), {
+  global: true,
+  propagator: true,
+});
 
-export interface Harness {
+export interface Harness extends SpanReads {
   instrumentation: AnthropicInstrumentation;
   /** The `@anthropic-ai/sdk` client class, required after the instrumentation was enabled. */
   Anthropic: AnthropicClass;
   fake: FakeProvider;
   client(options?: Record<string, unknown>): AnthropicClient;
-  /** Finished spans so far, of every scope. */
-  spans(): ReadableSpan[];
-  /**
-   * Waits until `count` spans have ended (a span whose usage is estimated ends after the tokenizer loads, a merged
-   * one a tick after the SDK let go of it) and returns them. Bounded: fails after ~20 s.
-   */
-  waitForSpans(count: number): Promise<ReadableSpan[]>;
-  /** Every metric recorded so far, by name. */
-  metrics(): Promise<Map<string, MetricData>>;
-  /** Forgets finished spans (metrics are cumulative: compare deltas or use distinct models). */
-  reset(): void;
   close(): Promise<void>;
 }
 
@@ -103,16 +59,7 @@ export async function setup(
   config: AnthropicInstrumentationConfig = {},
   version: SdkVersion = 'current',
 ): Promise<Harness> {
-  const { exporter, tracerProvider, reader, meterProvider } = otel();
-  exporter.reset();
-  // One instance per process: the require hook patches a module when it is first loaded, so an instance created
-  // after the SDK was loaded would never see it. Later harnesses reconfigure and re-enable the same instance.
-  instance ??= new AnthropicInstrumentation({ enabled: false });
-  const instrumentation = instance;
-  instrumentation.setConfig({ ...config, enabled: false });
-  instrumentation.setTracerProvider(tracerProvider);
-  instrumentation.setMeterProvider(meterProvider);
-  instrumentation.enable();
+  const { instrumentation, otel } = instrumentationFor(config);
 
   const Anthropic = loadAnthropic(version);
   const fake = await startFakeProvider();
@@ -122,22 +69,7 @@ export async function setup(
     Anthropic,
     fake,
     client: (options = {}) => new Anthropic({ apiKey: 'test-key', baseURL: fake.url, maxRetries: 0, ...options }),
-    spans: () => exporter.getFinishedSpans(),
-    async waitForSpans(count) {
-      for (let i = 0; i < 2000; i++) {
-        const spans = exporter.getFinishedSpans();
-        if (spans.length >= count) return spans;
-        await sleep(10);
-      }
-      throw new Error(`expected ${count} finished spans, got ${exporter.getFinishedSpans().length}`);
-    },
-    async metrics() {
-      const { resourceMetrics } = await reader.collect();
-      const byName = new Map<string, MetricData>();
-      for (const scope of resourceMetrics.scopeMetrics) for (const m of scope.metrics) byName.set(m.descriptor.name, m);
-      return byName;
-    },
-    reset: () => exporter.reset(),
+    ...spanReads(otel),
     async close() {
       await fake.close();
       instrumentation.disable();
@@ -155,22 +87,7 @@ export function sdkVersionOf(version: SdkVersion): string {
   return (createRequire(SDK_DIRS[version])('@anthropic-ai/sdk/version') as { VERSION: string }).VERSION;
 }
 
-/** Data points of a metric whose attributes include all of `attrs`. */
-export function pointsWhere<T>(metric: MetricData | undefined, attrs: Record<string, unknown>): DataPoint<T>[] {
-  if (metric === undefined) return [];
-  return (metric.dataPoints as DataPoint<T>[]).filter((p) =>
-    Object.entries(attrs).every(([k, v]) => p.attributes[k] === v),
-  );
-}
-
 export type HistogramPoint = DataPoint<Histogram>;
-
-/** Consumes an async iterable into an array. */
-export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of iterable) out.push(item);
-  return out;
-}
 
 /**
  * The request body to send for a fixture. Some recordings kept only the response; for those a body that asks for the
@@ -206,9 +123,4 @@ export function requestBodyOf(fixture: Fixture): Record<string, unknown> {
 /** `loadFixture('anthropic', name)`. */
 export function anthropicFixture(name: string): Fixture {
   return loadFixture('anthropic', name);
-}
-
-/** The spans of one instrumentation scope. */
-export function spansOfScope(spans: readonly ReadableSpan[], scope: string): ReadableSpan[] {
-  return spans.filter((s) => s.instrumentationScope.name === scope);
 }

@@ -1,70 +1,22 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { startFakeProvider, type FakeProvider } from '@llmtel/test-utils';
+import {
+  preloadedApps,
+  printedPoints,
+  printedSpans,
+  startFakeProvider,
+  tokenTotals,
+  type FakeProvider,
+} from '@llmtel/test-utils';
 import { anthropicFixture, LLMTEL_SCOPE } from './helpers.ts';
 
-const APPS = join(dirname(fileURLToPath(import.meta.url)), 'apps');
-
-interface AppResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a test app in a child process; kills it and rejects after 30 s. */
-function runApp(flags: string[], app: string, env: Record<string, string>): Promise<AppResult> {
-  const child = spawn(process.execPath, [...flags, join(APPS, app)], {
-    cwd: APPS,
-    env: { PATH: process.env.PATH ?? '', ...env },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`app did not exit within 30 s\nstdout:\n${stdout}\nstderr:\n${stderr}`));
-    }, 30_000);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-interface PrintedSpan {
-  name: string;
-  scope: string;
-  traceId: string;
-  spanId: string;
-  attributes: Record<string, unknown>;
-}
-
-interface PrintedPoint {
-  attributes: Record<string, unknown>;
-  count: number;
-  sum: number;
-}
-
-function lines<T>(stdout: string, prefix: string): T[] {
-  return stdout
-    .split('\n')
-    .filter((line) => line.startsWith(`${prefix} `))
-    .map((line) => JSON.parse(line.slice(prefix.length + 1)) as T);
-}
-
-const APPS_UNDER_TEST = [
-  { kind: 'ES module', flags: ['--import', join(APPS, 'otel-setup.mjs')], app: 'app.mjs' },
-  { kind: 'CommonJS', flags: ['--require', join(APPS, 'otel-setup.cjs')], app: 'app.cjs' },
-];
+/** Registered globally (so @anthropic-ai/sdk's own tracing is on too), with trace-context propagation. */
+const APPS = preloadedApps(fileURLToPath(new URL('./apps/', import.meta.url)), {
+  instrumentations: ['@llmtel/instrumentation-anthropic#AnthropicInstrumentation'],
+  propagator: true,
+  hook: ['@anthropic-ai/sdk'],
+});
 
 describe('apps that load the SDK themselves', () => {
   let fake: FakeProvider;
@@ -73,22 +25,22 @@ describe('apps that load the SDK themselves', () => {
   });
   after(() => fake.close());
 
-  for (const { kind, flags, app } of APPS_UNDER_TEST) {
-    it(`${kind}: one attributed, priced span per request and one set of token metrics`, async () => {
+  for (const app of APPS) {
+    it(`${app.kind}: one attributed, priced span per request and one set of token metrics`, async () => {
       fake.requests.length = 0;
       fake.enqueue(
         anthropicFixture('thinking-non-streaming'),
         anthropicFixture('thinking-streaming'),
         anthropicFixture('reasoning-tool-use-streaming'),
       );
-      const result = await runApp(flags, app, { ANTHROPIC_API_KEY: 'test-key', ANTHROPIC_BASE_URL: fake.url });
+      const result = await app.run({ ANTHROPIC_API_KEY: 'test-key', ANTHROPIC_BASE_URL: fake.url });
       assert.equal(result.code, 0, result.stderr);
       assert.match(result.stdout, /^CREATE end_turn$/m);
       assert.match(result.stdout, /^STREAM 8$/m);
       assert.match(result.stdout, /^HELPER tool_use$/m);
       assert.match(result.stdout, /^APP DONE$/m);
 
-      const spans = lines<PrintedSpan>(result.stdout, 'SPAN');
+      const spans = printedSpans(result.stdout);
       assert.equal(spans.length, 3, "one span per request, none from the SDK's own tracing");
       for (const span of spans) {
         assert.equal(span.scope, LLMTEL_SCOPE);
@@ -112,14 +64,9 @@ describe('apps that load the SDK themselves', () => {
         "the SDK's trace headers name the llmtel spans",
       );
 
-      const points = lines<PrintedPoint>(result.stdout, 'METRIC');
-      const byType = (type: string) => points.filter((p) => p.attributes['gen_ai.token.type'] === type);
-      const total = (type: string) => byType(type).reduce((n, p) => n + p.sum, 0);
-      const count = (type: string) => byType(type).reduce((n, p) => n + p.count, 0);
-      assert.equal(count('input'), 3);
-      assert.equal(count('output'), 3);
-      assert.equal(total('input'), 52 + 52 + 596);
-      assert.equal(total('output'), 221 + 204 + 99);
+      const points = printedPoints(result.stdout);
+      assert.deepEqual(tokenTotals(points, 'input'), { count: 3, sum: 52 + 52 + 596 });
+      assert.deepEqual(tokenTotals(points, 'output'), { count: 3, sum: 221 + 204 + 99 });
     });
   }
 });

@@ -8,12 +8,15 @@ import {
   GEN_AI_OPERATION_NAME_VALUES,
   type GenAiRequest,
   type GenAiResponse,
+  isNumber,
+  stringOr,
+  messagesText,
 } from '@llmtel/core';
 import type { EventReader, Operation, Prepared, Target } from './internal-types.js';
-import { converseMessages, converseOutputMessage, converseSystem, MessageAssembler, messagesText } from './messages.js';
+import { converseMessages, converseOutputMessage, converseSystem, MessageAssembler } from './messages.js';
 import { ATTR_AWS_BEDROCK_GUARDRAIL_ID, PROVIDER } from './semconv.js';
 import { converseUsage, toTokenUsage, type BedrockUsage } from './usage.js';
-import { isObject, isNumber, setNumber, setStrings, stringOr, type Json } from './utils.js';
+import { isObject, setNumber, setStrings, type Json } from './utils.js';
 
 /** `ConverseCommand`: one chat request in the Bedrock-wide message format. */
 export const converseOperation: Operation = {

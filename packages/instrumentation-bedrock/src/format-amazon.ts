@@ -7,6 +7,10 @@ import {
   ATTR_GEN_AI_REQUEST_TOP_K,
   ATTR_GEN_AI_REQUEST_TOP_P,
   GEN_AI_OPERATION_NAME_VALUES,
+  isNumber,
+  numberOr,
+  stringOr,
+  messagesText,
 } from '@llmtel/core';
 import { readConverseEvent } from './converse.js';
 import type { BodyFormat, ChunkReader, ModelResult } from './internal-types.js';
@@ -15,13 +19,12 @@ import {
   converseOutputMessage,
   converseSystem,
   MessageAssembler,
-  messagesText,
   promptMessages,
   textOutputMessages,
 } from './messages.js';
 import { ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT } from './semconv.js';
 import type { BedrockUsage } from './usage.js';
-import { isNumber, isObject, numberOr, setNumber, setStrings, stringOr, type Json } from './utils.js';
+import { isObject, setNumber, setStrings, type Json } from './utils.js';
 
 /** Amazon's InvokeModel bodies: Nova (`messages-v1`), Titan Text and Titan Embeddings. */
 

@@ -6,6 +6,10 @@ import {
   ATTR_GEN_AI_REQUEST_TOP_K,
   ATTR_GEN_AI_REQUEST_TOP_P,
   GEN_AI_OPERATION_NAME_VALUES,
+  isNumber,
+  numberOr,
+  stringOr,
+  messagesText,
 } from '@llmtel/core';
 import type { BodyFormat, ChunkReader, ModelResult } from './internal-types.js';
 import {
@@ -13,12 +17,11 @@ import {
   anthropicOutputMessage,
   anthropicSystem,
   MessageAssembler,
-  messagesText,
   promptMessages,
   textOutputMessages,
 } from './messages.js';
 import type { BedrockUsage } from './usage.js';
-import { isNumber, isObject, numberOr, setNumber, setStrings, stringOr, type Json } from './utils.js';
+import { isObject, setNumber, setStrings, type Json } from './utils.js';
 
 /**
  * Claude's InvokeModel bodies: the Messages API (`anthropic_version: "bedrock-2023-05-31"`, `messages`) and the

@@ -12,11 +12,15 @@ import {
   ATTR_GEN_AI_REQUEST_TOP_P,
   GEN_AI_OPERATION_NAME_VALUES,
   type GenAiMessage,
+  isNumber,
+  numberOr,
+  stringOr,
+  messagesText,
 } from '@llmtel/core';
 import type { BodyFormat, ChunkReader, ModelResult } from './internal-types.js';
-import { chatMessage, chatMessages, messagesText, promptMessages, textOutputMessages } from './messages.js';
+import { chatMessage, chatMessages, promptMessages, textOutputMessages } from './messages.js';
 import type { BedrockUsage } from './usage.js';
-import { isNumber, isObject, numberOr, parseToolInput, setNumber, setStrings, stringOr, type Json } from './utils.js';
+import { isObject, parseToolInput, setNumber, setStrings, type Json } from './utils.js';
 
 /**
  * The other model families' InvokeModel bodies: prompt completions (Meta Llama, Mistral, DeepSeek), OpenAI-style

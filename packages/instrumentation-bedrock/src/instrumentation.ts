@@ -1,6 +1,6 @@
 import { context, diag, type Attributes } from '@opentelemetry/api';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition, isWrapped } from '@opentelemetry/instrumentation';
-import { GenAiTelemetry, resolveCaptureMessageContent, type GenAiCall } from '@llmtel/core';
+import { type GenAiCall, type GenAiTelemetry, telemetryFromConfig } from '@llmtel/core';
 import { ensureAttemptMiddleware, withCallState } from './attempts.js';
 import { converseOperation, converseStreamOperation } from './converse.js';
 import type {
@@ -85,17 +85,7 @@ export class BedrockInstrumentation extends InstrumentationBase<BedrockInstrumen
   }
 
   override setConfig(config: BedrockInstrumentationConfig = {}): void {
-    if (config.contentRedactor !== undefined && typeof config.contentRedactor !== 'function') {
-      throw new TypeError('contentRedactor must be a function');
-    }
-    const telemetry = new GenAiTelemetry({
-      tracer: () => this.tracer,
-      meter: () => this.meter,
-      captureMessageContent: resolveCaptureMessageContent(config.captureMessageContent),
-      contentRedactor: config.contentRedactor,
-      maxContentLength: config.maxContentLength,
-      pricing: config.pricing,
-    });
+    const telemetry = telemetryFromConfig(config, { tracer: () => this.tracer, meter: () => this.meter });
     super.setConfig(config);
     this.telemetry = telemetry;
   }

@@ -1,5 +1,11 @@
 import type { Attributes } from '@opentelemetry/api';
-import { GEN_AI_OPERATION_NAME_VALUES, type GenAiRequest, type GenAiResponse } from '@llmtel/core';
+import {
+  GEN_AI_OPERATION_NAME_VALUES,
+  type GenAiRequest,
+  type GenAiResponse,
+  stringOr,
+  messagesText,
+} from '@llmtel/core';
 import { anthropicMessagesFormat, anthropicTextFormat } from './format-anthropic.js';
 import { isNovaBody, novaFormat, titanEmbedFormat, titanTextFormat } from './format-amazon.js';
 import {
@@ -18,10 +24,9 @@ import type {
   Prepared,
   Target,
 } from './internal-types.js';
-import { messagesText } from './messages.js';
 import { ATTR_AWS_BEDROCK_GUARDRAIL_ID, PROVIDER } from './semconv.js';
 import { headerUsage, invocationMetricsUsage, preferFirst, toTokenUsage, type BedrockUsage } from './usage.js';
-import { decodeBytes, isObject, parseJsonBody, stringOr, type Json } from './utils.js';
+import { decodeBytes, isObject, parseJsonBody, type Json } from './utils.js';
 
 /** `InvokeModelCommand`: one request in the model's own body format. */
 export const invokeModelOperation: Operation = {

@@ -1,5 +1,5 @@
-import type { GenAiMessage, GenAiMessagePart } from '@llmtel/core';
-import { isObject, parseToolInput, stringify, stringOr, type Json } from './utils.js';
+import { type GenAiMessage, type GenAiMessagePart, stringOr } from '@llmtel/core';
+import { isObject, parseToolInput, type Json } from './utils.js';
 
 /**
  * Pure mappers from the Bedrock and model-native message formats to the conventions' message JSON shape
@@ -187,19 +187,6 @@ export function textOutputMessages(texts: readonly string[], finishReasons: read
     if (reason !== undefined) message.finish_reason = reason;
     return message;
   });
-}
-
-/** The text of messages, for token estimation: text, reasoning, tool calls and tool results. */
-export function messagesText(messages: readonly GenAiMessage[], system: readonly GenAiMessagePart[] = []): string {
-  const out: string[] = [];
-  const add = (part: GenAiMessagePart): void => {
-    if ((part.type === 'text' || part.type === 'reasoning') && typeof part.content === 'string') out.push(part.content);
-    else if (part.type === 'tool_call') out.push(`${String(part.name)} ${stringify(part.arguments)}`);
-    else if (part.type === 'tool_call_response') out.push(stringify(part.response));
-  };
-  for (const part of system) add(part);
-  for (const message of messages) for (const part of message.parts) add(part);
-  return out.join('\n');
 }
 
 interface Block {

@@ -1,5 +1,5 @@
-import type { TokenUsage } from '@llmtel/core';
-import { isObject, isNumber, numberOr } from './utils.js';
+import { type TokenUsage, isNumber, numberOr } from '@llmtel/core';
+import { isObject } from './utils.js';
 
 /**
  * Token counts as Bedrock reports them. Bedrock counts cache reads and cache writes apart from the input tokens

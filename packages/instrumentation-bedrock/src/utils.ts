@@ -1,21 +1,11 @@
 import type { Attributes } from '@opentelemetry/api';
+import { isNumber, stopSequences } from '@llmtel/core';
 
 export type Json = Record<string, unknown>;
 
+/** A JSON object: unlike `isObject` of @llmtel/core, not an array (Bedrock bodies tell the two apart). */
 export function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-export function isNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value);
-}
-
-export function stringOr(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-export function numberOr(value: unknown): number | undefined {
-  return isNumber(value) ? value : undefined;
 }
 
 export function setNumber(attrs: Attributes, key: string, value: unknown): void {
@@ -24,8 +14,8 @@ export function setNumber(attrs: Attributes, key: string, value: unknown): void 
 
 /** A stop-sequence setting as a string array (`stop` may be one string). */
 export function setStrings(attrs: Attributes, key: string, value: unknown): void {
-  if (typeof value === 'string') attrs[key] = [value];
-  else if (Array.isArray(value) && value.length > 0 && value.every((s) => typeof s === 'string')) attrs[key] = value;
+  const strings = stopSequences(value);
+  if (strings !== undefined) attrs[key] = strings;
 }
 
 const decoder = new TextDecoder();
@@ -60,14 +50,5 @@ export function parseToolInput(raw: string): unknown {
     return JSON.parse(raw) as unknown;
   } catch {
     return raw;
-  }
-}
-
-export function stringify(value: unknown): string {
-  if (typeof value === 'string') return value;
-  try {
-    return JSON.stringify(value) ?? '';
-  } catch {
-    return '';
   }
 }

@@ -2,33 +2,22 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { context } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import type { InMemorySpanExporter, ReadableSpan, TracerProvider } from '@opentelemetry/sdk-trace';
+import type { MeterProvider, MetricData } from '@opentelemetry/sdk-metrics';
 import {
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  TracerProvider,
-  type ReadableSpan,
-  type SpanProcessor,
-} from '@opentelemetry/sdk-trace';
-import {
-  AggregationTemporality,
-  MeterProvider,
-  MetricReader,
-  type DataPoint,
-  type Histogram,
-  type MetricData,
-} from '@opentelemetry/sdk-metrics';
-import {
+  createTestOtel,
   loadFixture,
   startFakeProvider,
   type FakeProvider,
   type FakeProviderOptions,
   type Fixture,
+  type SpanCounter,
 } from '@llmtel/test-utils';
 import { BedrockInstrumentation, type BedrockInstrumentationConfig } from '@llmtel/instrumentation-bedrock';
 import type * as BedrockSdkModule from '@aws-sdk/client-bedrock-runtime';
 import { startH2Bridge, type H2Bridge } from './h2-bridge.ts';
+
+export { collect, onlySpan as only, pointsWhere, usageAttributesOf } from '@llmtel/test-utils';
 
 // Loopback only: no instance metadata service, no shared config or credentials files of the machine.
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
@@ -78,43 +67,12 @@ function usesHttp2(sdk: BedrockSdk): boolean {
   return handler?.constructor?.name === 'NodeHttp2Handler';
 }
 
-/** A metric reader the test collects from on demand (cumulative: every collection sees all data so far). */
-class TestMetricReader extends MetricReader {
-  constructor() {
-    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
-  }
-  protected override onForceFlush(): Promise<void> {
-    return Promise.resolve();
-  }
-  protected override onShutdown(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
-/** Counts started and ended spans, so a test can wait until every started span has ended, and see double ends. */
-class Counter implements SpanProcessor {
-  started = 0;
-  ended = 0;
-  onStart(): void {
-    this.started++;
-  }
-  onEnd(): void {
-    this.ended++;
-  }
-  forceFlush(): Promise<void> {
-    return Promise.resolve();
-  }
-  shutdown(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
 export interface Harness {
   instrumentation: BedrockInstrumentation;
   exporter: InMemorySpanExporter;
   tracerProvider: TracerProvider;
   meterProvider: MeterProvider;
-  counter: Counter;
+  counter: SpanCounter;
   /** The SDK module, required after the instrumentation was enabled. */
   sdk: BedrockSdk;
   fake: FakeProvider;
@@ -132,8 +90,6 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-let contextManagerSet = false;
-
 /**
  * Sets up tracing and metrics SDKs in memory, enables the instrumentation, then loads the SDK (so that the require
  * hook patches it) and starts a loopback fake provider (behind an HTTP/2 bridge for SDKs that speak HTTP/2).
@@ -143,29 +99,18 @@ export async function setup(
   version: SdkVersion = 'current',
   fakeOptions: FakeProviderOptions = {},
 ): Promise<Harness> {
-  if (!contextManagerSet) {
-    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-    contextManagerSet = true;
-  }
-  const exporter = new InMemorySpanExporter();
-  const counter = new Counter();
-  const tracerProvider = new TracerProvider({ spanProcessors: [counter, new SimpleSpanProcessor({ exporter })] });
-  const reader = new TestMetricReader();
-  const meterProvider = new MeterProvider({ readers: [reader] });
+  const otel = createTestOtel();
+  const { exporter, tracerProvider, meterProvider, counter } = otel;
 
-  const instrumentation = new BedrockInstrumentation({ ...config, enabled: false });
-  instrumentation.setTracerProvider(tracerProvider);
-  instrumentation.setMeterProvider(meterProvider);
-  instrumentation.enable();
+  const instrumentation = otel.enable(new BedrockInstrumentation({ ...config, enabled: false }));
 
   const sdk = loadSdk(version);
   const fake = await startFakeProvider(fakeOptions);
   const bridge: H2Bridge | undefined = usesHttp2(sdk) ? await startH2Bridge(fake.url) : undefined;
   const endpoint = bridge?.url ?? fake.url;
   const clients: BedrockClient[] = [];
-  let forgotten = 0;
 
-  const harness: Harness = {
+  return {
     instrumentation,
     exporter,
     tracerProvider,
@@ -187,44 +132,17 @@ export async function setup(
       clients.push(client);
       return client;
     },
-    async settle(count = 0) {
-      for (let i = 0; i < 2000; i++) {
-        const spans = exporter.getFinishedSpans();
-        if (spans.length + forgotten >= counter.started && spans.length >= count) {
-          // One more turn of the event loop, so a span that would (wrongly) end twice or late shows up too.
-          await sleep(5);
-          return exporter.getFinishedSpans();
-        }
-        await sleep(10);
-      }
-      throw new Error(
-        `expected ${count} finished spans, got ${exporter.getFinishedSpans().length} (started ${counter.started - forgotten})`,
-      );
-    },
-    async metrics(scopeName = '@llmtel/instrumentation-bedrock') {
-      const { resourceMetrics } = await reader.collect();
-      const byName = new Map<string, MetricData>();
-      for (const scope of resourceMetrics.scopeMetrics) {
-        if (scope.scope.name !== scopeName) continue;
-        for (const m of scope.metrics) byName.set(m.descriptor.name, m);
-      }
-      return byName;
-    },
-    async reset() {
-      await harness.settle();
-      forgotten += exporter.getFinishedSpans().length;
-      exporter.reset();
-    },
+    settle: otel.settle,
+    metrics: (scope = '@llmtel/instrumentation-bedrock') => otel.metrics(scope),
+    reset: otel.reset,
     async close() {
       for (const client of clients) client.destroy();
       await bridge?.close();
       await fake.close();
       instrumentation.disable();
-      await tracerProvider.shutdown();
-      await meterProvider.shutdown();
+      await otel.shutdown();
     },
   };
-  return harness;
 }
 
 /** The model id of a recorded request, from its path (`/model/<url-encoded id>/<operation>`). */
@@ -325,32 +243,6 @@ export async function replay(client: BedrockClient, sdk: BedrockSdk, fixture: Fi
   }
 }
 
-/** Consumes an async iterable into an array. */
-export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of iterable) out.push(item);
-  return out;
-}
-
-/** The one finished span of a call, failing when there is not exactly one. */
-export function only(spans: ReadableSpan[]): ReadableSpan {
-  if (spans.length !== 1) {
-    throw new Error(`expected exactly one span, got ${spans.length}: ${spans.map((s) => s.name).join(', ')}`);
-  }
-  return spans[0]!;
-}
-
-/** Data points of a metric whose attributes include all of `attrs`. */
-export function pointsWhere<T = Histogram>(
-  metric: MetricData | undefined,
-  attrs: Record<string, unknown>,
-): DataPoint<T>[] {
-  if (metric === undefined) return [];
-  return (metric.dataPoints as DataPoint<T>[]).filter((p) =>
-    Object.entries(attrs).every(([k, v]) => p.attributes[k] === v),
-  );
-}
-
 /**
  * Fixture `usage` (numbers exactly as Bedrock reported them) as the span attributes they must equal under the
  * conventions: Bedrock counts cache reads and writes apart from `input_tokens`, the conventions include them.
@@ -366,15 +258,6 @@ export function expectedUsageAttributes(usage: Fixture['usage']): Record<string,
   if (typeof usage.output_tokens === 'number') out['gen_ai.usage.output_tokens'] = usage.output_tokens;
   if (cacheRead !== undefined) out['gen_ai.usage.cache_read.input_tokens'] = cacheRead;
   if (cacheWrite !== undefined) out['gen_ai.usage.cache_creation.input_tokens'] = cacheWrite;
-  return out;
-}
-
-/** Usage attributes actually on a span. */
-export function usageAttributesOf(span: ReadableSpan): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [key, value] of Object.entries(span.attributes)) {
-    if (key.startsWith('gen_ai.usage.') && typeof value === 'number') out[key] = value;
-  }
   return out;
 }
 

@@ -5,14 +5,13 @@ import {
   InstrumentationNodeModuleFile,
   isWrapped,
 } from '@opentelemetry/instrumentation';
-import { GenAiTelemetry, resolveCaptureMessageContent, type GenAiCall } from '@llmtel/core';
+import { type GenAiCall, type GenAiTelemetry, isObject, telemetryFromConfig } from '@llmtel/core';
 import { telemetryError } from './errors.js';
 import type { HttpResponsePromiseLike, Operation, V2ClientLike } from './internal-types.js';
 import { chatCallOperation, chatStreamOperation, embedOperation } from './operations.js';
 import { targetOf } from './provider.js';
 import { observeStream } from './stream.js';
 import type { CohereInstrumentationConfig } from './types.js';
-import { isObject } from './utils.js';
 
 export const PACKAGE_NAME = '@llmtel/instrumentation-cohere';
 export const PACKAGE_VERSION = '0.1.0';
@@ -61,17 +60,7 @@ export class CohereInstrumentation extends InstrumentationBase<CohereInstrumenta
   }
 
   override setConfig(config: CohereInstrumentationConfig = {}): void {
-    if (config.contentRedactor !== undefined && typeof config.contentRedactor !== 'function') {
-      throw new TypeError('contentRedactor must be a function');
-    }
-    const telemetry = new GenAiTelemetry({
-      tracer: () => this.tracer,
-      meter: () => this.meter,
-      captureMessageContent: resolveCaptureMessageContent(config.captureMessageContent),
-      contentRedactor: config.contentRedactor,
-      maxContentLength: config.maxContentLength,
-      pricing: config.pricing,
-    });
+    const telemetry = telemetryFromConfig(config, { tracer: () => this.tracer, meter: () => this.meter });
     super.setConfig(config);
     this.telemetry = telemetry;
   }

@@ -1,5 +1,7 @@
 import type { GenAiRequest, GenAiResponse } from '@llmtel/core';
 
+export type Json = Record<string, unknown>;
+
 /**
  * Structural views of the few `cohere-ai` internals this package touches. They are the same from 7.14 (the first
  * release whose v2 client has `chat`, `chatStream` and `embed`) to 8.x; every access is still guarded, so a shape

@@ -1,5 +1,4 @@
-import type { GenAiMessage, GenAiMessagePart } from '@llmtel/core';
-import { isObject, stringify, stringOr } from './utils.js';
+import { type GenAiMessage, type GenAiMessagePart, isObject, stringOr, toolArguments } from '@llmtel/core';
 
 /**
  * Pure mappers from the SDK's v2 chat messages (camelCase, as the app passes them and as responses are parsed) to the
@@ -7,15 +6,6 @@ import { isObject, stringify, stringOr } from './utils.js';
  * Only called when content capture is on, or to build the text that usage estimation counts. Images and documents
  * are described, never copied.
  */
-
-function toolArguments(raw: unknown): unknown {
-  if (typeof raw !== 'string') return raw;
-  try {
-    return JSON.parse(raw) as unknown;
-  } catch {
-    return raw;
-  }
-}
 
 function contentPart(item: unknown): GenAiMessagePart | undefined {
   if (typeof item === 'string') return { type: 'text', content: item };
@@ -106,21 +96,4 @@ export function embedTexts(body: Record<string, unknown>): string[] {
     }
   }
   return out;
-}
-
-/** The text a tokenizer counts when the provider reports no usage: text parts and tool call arguments. */
-export function messagesText(messages: readonly GenAiMessage[]): string {
-  const out: string[] = [];
-  for (const message of messages) {
-    for (const part of message.parts) {
-      if ((part.type === 'text' || part.type === 'reasoning') && typeof part.content === 'string') {
-        out.push(part.content);
-      } else if (part.type === 'tool_call') {
-        out.push(`${String(part.name)} ${stringify(part.arguments)}`);
-      } else if (part.type === 'tool_call_response') {
-        out.push(stringify(part.response));
-      }
-    }
-  }
-  return out.join('\n');
 }

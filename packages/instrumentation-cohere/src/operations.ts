@@ -14,12 +14,16 @@ import {
   GEN_AI_PROVIDER_NAME_VALUES,
   type GenAiRequest,
   type GenAiResponse,
+  isNumber,
+  isObject,
+  stopSequences,
+  stringOr,
+  messagesText,
 } from '@llmtel/core';
-import type { Operation, Target } from './internal-types.js';
-import { chatInputMessages, chatOutputMessages, embedTexts, messagesText } from './messages.js';
+import type { Json, Operation, Target } from './internal-types.js';
+import { chatInputMessages, chatOutputMessages, embedTexts } from './messages.js';
 import { ChatStreamAccumulator } from './stream-accumulator.js';
 import { usageOf } from './usage.js';
-import { isNumber, isObject, stopSequences, stringOr, type Json } from './utils.js';
 
 export const PROVIDER = GEN_AI_PROVIDER_NAME_VALUES.COHERE;
 

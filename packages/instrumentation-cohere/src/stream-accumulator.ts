@@ -1,7 +1,13 @@
-import type { GenAiMessage, GenAiMessagePart, GenAiResponse } from '@llmtel/core';
+import {
+  type GenAiMessage,
+  type GenAiMessagePart,
+  type GenAiResponse,
+  isObject,
+  stringOr,
+  toolArguments,
+} from '@llmtel/core';
 import type { StreamAccumulator } from './internal-types.js';
 import { usageOf } from './usage.js';
-import { isObject, stringOr } from './utils.js';
 
 /** The `delta.message` of an event. */
 function deltaMessage(event: Record<string, unknown>): Record<string, unknown> | undefined {
@@ -104,13 +110,7 @@ export class ChatStreamAccumulator implements StreamAccumulator {
     if (this.thinking.length > 0) parts.push({ type: 'reasoning', content: this.thinking.join('') });
     if (this.text.length > 0) parts.push({ type: 'text', content: this.text.join('') });
     for (const call of this.toolCalls) {
-      const raw = call.args.join('');
-      let args: unknown = raw;
-      try {
-        args = JSON.parse(raw) as unknown;
-      } catch {
-        // Keep the text as streamed.
-      }
+      const args = toolArguments(call.args.join(''));
       parts.push({ type: 'tool_call', id: call.id, name: call.name, arguments: args });
     }
     const message: GenAiMessage = { role: 'assistant', parts };

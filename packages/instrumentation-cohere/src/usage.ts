@@ -1,5 +1,4 @@
-import type { TokenUsage } from '@llmtel/core';
-import { firstNumber, firstObject, isObject } from './utils.js';
+import { type TokenUsage, firstNumber, firstObject, isObject } from '@llmtel/core';
 
 /**
  * Token usage of a v2 chat response, a `message-end` event or an embed response's `meta`, in the conventions'

@@ -1,20 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { context, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import {
-  AggregationTemporality,
-  MeterProvider,
-  MetricReader,
-  type DataPoint,
-  type MetricData,
-} from '@opentelemetry/sdk-metrics';
-import { startFakeProvider, type FakeProvider, type Fixture } from '@llmtel/test-utils';
+  reusedInstrumentation,
+  spanReads,
+  startFakeProvider,
+  type FakeProvider,
+  type Fixture,
+  type SpanReads,
+} from '@llmtel/test-utils';
 import { CohereInstrumentation, type CohereInstrumentationConfig } from '@llmtel/instrumentation-cohere';
 import type { CohereClientV2 as CohereClientV2Type } from 'cohere-ai';
+
+export { collect, pointsWhere, spansOfScope } from '@llmtel/test-utils';
 
 export type CohereClass = typeof CohereClientV2Type;
 export type CohereClient = InstanceType<CohereClass>;
@@ -38,56 +36,15 @@ export function cohereFixture(name: string): Fixture {
   return fixture;
 }
 
-/** A metric reader the test collects from on demand (cumulative, so every call sees all data so far). */
-class TestMetricReader extends MetricReader {
-  constructor() {
-    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
-  }
-  protected override onForceFlush(): Promise<void> {
-    return Promise.resolve();
-  }
-  protected override onShutdown(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
-interface ProcessOtel {
-  exporter: InMemorySpanExporter;
-  tracerProvider: TracerProvider;
-  reader: TestMetricReader;
-  meterProvider: MeterProvider;
-}
-
-let processOtel: ProcessOtel | undefined;
-let instance: CohereInstrumentation | undefined;
-
 /** One set of SDKs per test process, registered globally, as an app would. */
-function otel(): ProcessOtel {
-  if (processOtel !== undefined) return processOtel;
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  const exporter = new InMemorySpanExporter();
-  const tracerProvider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
-  trace.setGlobalTracerProvider(tracerProvider);
-  const reader = new TestMetricReader();
-  const meterProvider = new MeterProvider({ readers: [reader] });
-  processOtel = { exporter, tracerProvider, reader, meterProvider };
-  return processOtel;
-}
+const instrumentationFor = reusedInstrumentation(() => new CohereInstrumentation({ enabled: false }), { global: true });
 
-export interface Harness {
+export interface Harness extends SpanReads {
   instrumentation: CohereInstrumentation;
   /** The `CohereClientV2` class, loaded after the instrumentation was enabled. */
   CohereClientV2: CohereClass;
   fake: FakeProvider;
   client(options?: Record<string, unknown>): CohereClient;
-  /** Finished spans so far, of every scope. */
-  spans(): ReadableSpan[];
-  /** Waits until `count` spans have ended (an estimated span ends after the tokenizer loads); bounded (~20 s). */
-  waitForSpans(count: number): Promise<ReadableSpan[]>;
-  /** Every metric recorded so far, by name. */
-  metrics(): Promise<Map<string, MetricData>>;
-  /** Forgets finished spans (metrics are cumulative: compare deltas or use distinct models). */
-  reset(): void;
   close(): Promise<void>;
 }
 
@@ -101,16 +58,7 @@ export async function setup(
   version: SdkVersion = 'current',
   fakeOptions: Parameters<typeof startFakeProvider>[0] = {},
 ): Promise<Harness> {
-  const { exporter, tracerProvider, reader, meterProvider } = otel();
-  exporter.reset();
-  // One instance per process: the require hook patches a module when it is first loaded, so an instance created
-  // after the SDK was loaded would never see it. Later harnesses reconfigure and re-enable the same instance.
-  instance ??= new CohereInstrumentation({ enabled: false });
-  const instrumentation = instance;
-  instrumentation.setConfig({ ...config, enabled: false });
-  instrumentation.setTracerProvider(tracerProvider);
-  instrumentation.setMeterProvider(meterProvider);
-  instrumentation.enable();
+  const { instrumentation, otel } = instrumentationFor(config);
 
   const CohereClientV2 = loadCohere(version);
   const fake = await startFakeProvider(fakeOptions);
@@ -120,22 +68,7 @@ export async function setup(
     CohereClientV2,
     fake,
     client: (options = {}) => new CohereClientV2({ token: 'test-key', environment: fake.url, ...options }),
-    spans: () => exporter.getFinishedSpans(),
-    async waitForSpans(count) {
-      for (let i = 0; i < 2000; i++) {
-        const spans = exporter.getFinishedSpans();
-        if (spans.length >= count) return spans;
-        await sleep(10);
-      }
-      throw new Error(`expected ${count} finished spans, got ${exporter.getFinishedSpans().length}`);
-    },
-    async metrics() {
-      const { resourceMetrics } = await reader.collect();
-      const byName = new Map<string, MetricData>();
-      for (const scope of resourceMetrics.scopeMetrics) for (const m of scope.metrics) byName.set(m.descriptor.name, m);
-      return byName;
-    },
-    reset: () => exporter.reset(),
+    ...spanReads(otel),
     async close() {
       await fake.close();
       instrumentation.disable();
@@ -156,26 +89,6 @@ export function sdkVersionOf(version: SdkVersion): string {
 
 /** Request options that make the SDK fail fast instead of retrying (both 7.x and 8.x honour them). */
 export const NO_RETRIES = { maxRetries: 0 } as const;
-
-/** Data points of a metric whose attributes include all of `attrs`. */
-export function pointsWhere<T>(metric: MetricData | undefined, attrs: Record<string, unknown>): DataPoint<T>[] {
-  if (metric === undefined) return [];
-  return (metric.dataPoints as DataPoint<T>[]).filter((p) =>
-    Object.entries(attrs).every(([k, v]) => p.attributes[k] === v),
-  );
-}
-
-/** Consumes an async iterable into an array. */
-export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of iterable) out.push(item);
-  return out;
-}
-
-/** The spans of one instrumentation scope. */
-export function spansOfScope(spans: readonly ReadableSpan[], scope: string): ReadableSpan[] {
-  return spans.filter((s) => s.instrumentationScope.name === scope);
-}
 
 /** Lets pending promise reactions run. */
 export function settle(): Promise<void> {

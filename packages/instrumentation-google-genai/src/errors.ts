@@ -1,4 +1,4 @@
-import { isObject } from './utils.js';
+import { isObject } from '@llmtel/core';
 
 /** SDK v1 before `ApiError` (`ClientError` / `ServerError`) kept the HTTP status only in its message. */
 const STATUS_IN_MESSAGE = /^got status: (\d{3}) /;

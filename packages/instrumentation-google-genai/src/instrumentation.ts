@@ -5,7 +5,7 @@ import {
   InstrumentationNodeModuleFile,
   isWrapped,
 } from '@opentelemetry/instrumentation';
-import { GenAiTelemetry, resolveCaptureMessageContent, type GenAiCall, type GenAiRequest } from '@llmtel/core';
+import { type GenAiCall, type GenAiRequest, type GenAiTelemetry, isObject, telemetryFromConfig } from '@llmtel/core';
 import { telemetryError } from './errors.js';
 import type { ModelsLike, RequestMethod } from './internal-types.js';
 import { embeddingsRequest, generateRequest } from './request.js';
@@ -13,7 +13,7 @@ import { embeddingsResponse, generateResponse } from './response.js';
 import { observeStream, StreamAccumulator } from './stream.js';
 import { targetOf } from './target.js';
 import type { GoogleGenAIInstrumentationConfig } from './types.js';
-import { isObject, type Json } from './utils.js';
+import type { Json } from './utils.js';
 
 export const PACKAGE_NAME = '@llmtel/instrumentation-google-genai';
 export const PACKAGE_VERSION = '0.1.0';
@@ -70,17 +70,7 @@ export class GoogleGenAIInstrumentation extends InstrumentationBase<GoogleGenAII
   }
 
   override setConfig(config: GoogleGenAIInstrumentationConfig = {}): void {
-    if (config.contentRedactor !== undefined && typeof config.contentRedactor !== 'function') {
-      throw new TypeError('contentRedactor must be a function');
-    }
-    const telemetry = new GenAiTelemetry({
-      tracer: () => this.tracer,
-      meter: () => this.meter,
-      captureMessageContent: resolveCaptureMessageContent(config.captureMessageContent),
-      contentRedactor: config.contentRedactor,
-      maxContentLength: config.maxContentLength,
-      pricing: config.pricing,
-    });
+    const telemetry = telemetryFromConfig(config, { tracer: () => this.tracer, meter: () => this.meter });
     super.setConfig(config);
     this.telemetry = telemetry;
   }

@@ -1,5 +1,5 @@
-import type { GenAiMessage, GenAiMessagePart } from '@llmtel/core';
-import { finishReasonOf, isObject, type Json } from './utils.js';
+import { type GenAiMessage, type GenAiMessagePart, isObject } from '@llmtel/core';
+import { finishReasonOf, type Json } from './utils.js';
 
 /**
  * Conversions from the SDK's `Content` / `Part` shapes to the conventions' message JSON

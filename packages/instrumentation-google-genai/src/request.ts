@@ -12,10 +12,12 @@ import {
   ATTR_GEN_AI_REQUEST_TOP_P,
   GEN_AI_OPERATION_NAME_VALUES,
   type GenAiRequest,
+  isNumber,
+  isObject,
 } from '@llmtel/core';
 import type { Target } from './internal-types.js';
 import { inputMessages, promptText, systemInstructions } from './messages.js';
-import { isNumber, isObject, requestModelOf, type Json } from './utils.js';
+import { requestModelOf, type Json } from './utils.js';
 
 /** Not in @llmtel/core's list yet: `gen_ai.embeddings.dimension.count` (semconv v1.41 registry). */
 export const ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT = 'gen_ai.embeddings.dimension.count';

@@ -1,6 +1,6 @@
-import type { GenAiResponse, TokenUsage } from '@llmtel/core';
+import { type GenAiResponse, type TokenUsage, isNumber, isObject, nonEmptyString } from '@llmtel/core';
 import { candidateMessages } from './messages.js';
-import { finishReasonOf, isNumber, isObject, stringOr } from './utils.js';
+import { finishReasonOf } from './utils.js';
 
 /**
  * Token usage of a `GenerateContentResponse.usageMetadata` in the conventions' meaning
@@ -61,8 +61,8 @@ export function generateResponse(result: unknown): GenAiResponse {
   if (!isObject(result)) return {};
   const candidates = result.candidates;
   const response: GenAiResponse = {
-    responseModel: stringOr(result.modelVersion),
-    responseId: stringOr(result.responseId),
+    responseModel: nonEmptyString(result.modelVersion),
+    responseId: nonEmptyString(result.responseId),
     finishReasons: finishReasonsOf(candidates),
     usage: usageOf(result.usageMetadata),
     outputMessages: () => candidateMessages(candidates),

@@ -1,9 +1,17 @@
 import { diag } from '@opentelemetry/api';
-import type { GenAiCall, GenAiMessage, GenAiMessagePart, GenAiResponse, TokenUsage } from '@llmtel/core';
+import {
+  type GenAiCall,
+  type GenAiMessage,
+  type GenAiMessagePart,
+  type GenAiResponse,
+  type TokenUsage,
+  isObject,
+  nonEmptyString,
+} from '@llmtel/core';
 import { telemetryError } from './errors.js';
 import { candidateMessages } from './messages.js';
 import { candidateTexts, usageOf } from './response.js';
-import { finishReasonOf, isObject, stringOr } from './utils.js';
+import { finishReasonOf } from './utils.js';
 
 /** What one streamed response said so far, read chunk by chunk. */
 export class StreamAccumulator {
@@ -26,8 +34,8 @@ export class StreamAccumulator {
    */
   add(chunk: unknown): void {
     if (!isObject(chunk)) return;
-    this.model = stringOr(chunk.modelVersion) ?? this.model;
-    this.id = stringOr(chunk.responseId) ?? this.id;
+    this.model = nonEmptyString(chunk.modelVersion) ?? this.model;
+    this.id = nonEmptyString(chunk.responseId) ?? this.id;
     // Each chunk's usage is the running total of the request; Vertex AI sends `{trafficType}` alone on all but the
     // last chunk, so only counts replace what was seen.
     const usage = usageOf(chunk.usageMetadata);

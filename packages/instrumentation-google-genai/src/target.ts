@@ -1,6 +1,5 @@
-import { GEN_AI_PROVIDER_NAME_VALUES } from '@llmtel/core';
+import { GEN_AI_PROVIDER_NAME_VALUES, isObject, nonEmptyString } from '@llmtel/core';
 import type { ApiClientLike, Target } from './internal-types.js';
-import { isObject, stringOr } from './utils.js';
 
 interface CachedTarget {
   vertex: boolean;
@@ -23,7 +22,7 @@ const cache = new WeakMap<object, CachedTarget>();
 export function targetOf(apiClient: ApiClientLike | undefined, params: unknown): Target {
   const vertex = callOr(apiClient, 'isVertexAI') === true;
   const requestBaseUrl = requestBaseUrlOf(params);
-  const baseUrl = requestBaseUrl ?? stringOr(callOr(apiClient, 'getBaseUrl'));
+  const baseUrl = requestBaseUrl ?? nonEmptyString(callOr(apiClient, 'getBaseUrl'));
   if (apiClient === undefined || apiClient === null || typeof apiClient !== 'object') return resolve(vertex, baseUrl);
   const hit = cache.get(apiClient);
   if (hit !== undefined && hit.vertex === vertex && hit.baseUrl === baseUrl) return hit.target;
@@ -57,5 +56,5 @@ function callOr(client: ApiClientLike | undefined, method: 'isVertexAI' | 'getBa
 
 function requestBaseUrlOf(params: unknown): string | undefined {
   if (!isObject(params) || !isObject(params.config) || !isObject(params.config.httpOptions)) return undefined;
-  return stringOr(params.config.httpOptions.baseUrl);
+  return nonEmptyString(params.config.httpOptions.baseUrl);
 }

@@ -1,17 +1,5 @@
 export type Json = Record<string, unknown>;
 
-export function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null;
-}
-
-export function isNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value);
-}
-
-export function stringOr(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
 /**
  * The model id of a request, without the resource prefix the SDK accepts (`models/gemini-2.5-flash`,
  * `publishers/google/models/gemini-2.5-flash`, `projects/p/locations/l/publishers/google/models/gemini-2.5-flash`

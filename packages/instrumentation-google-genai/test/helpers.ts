@@ -1,22 +1,21 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { context, type Tracer } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
+import type { Tracer } from '@opentelemetry/api';
 import {
-  AggregationTemporality,
-  MeterProvider,
-  MetricReader,
-  type DataPoint,
-  type MetricData,
-} from '@opentelemetry/sdk-metrics';
-import { startFakeProvider, type FakeProvider, type Fixture } from '@llmtel/test-utils';
+  createTestOtel,
+  spanReads,
+  startFakeProvider,
+  type FakeProvider,
+  type Fixture,
+  type SpanReads,
+} from '@llmtel/test-utils';
 import {
   GoogleGenAIInstrumentation,
   type GoogleGenAIInstrumentationConfig,
 } from '@llmtel/instrumentation-google-genai';
 import type * as GenAI from '@google/genai';
+
+export { collect, pointsWhere } from '@llmtel/test-utils';
 
 export type GenAIModule = typeof GenAI;
 export type Client = InstanceType<GenAIModule['GoogleGenAI']>;
@@ -44,20 +43,7 @@ export function localFixtureNames(provider: 'gcp.gemini' | 'gcp.vertex_ai'): str
     .sort();
 }
 
-/** A metric reader the test collects from on demand (cumulative, so every call sees all data so far). */
-class TestMetricReader extends MetricReader {
-  constructor() {
-    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
-  }
-  protected override onForceFlush(): Promise<void> {
-    return Promise.resolve();
-  }
-  protected override onShutdown(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
-export interface Harness {
+export interface Harness extends SpanReads {
   instrumentation: GoogleGenAIInstrumentation;
   /** The `@google/genai` module, required after the instrumentation was enabled. */
   sdk: GenAIModule;
@@ -68,17 +54,8 @@ export interface Harness {
   vertex(options?: Record<string, unknown>): Client;
   /** A Gemini API client (API version v1beta) on the fake. */
   gemini(options?: Record<string, unknown>): Client;
-  spans(): ReadableSpan[];
-  /** Waits until `count` spans have ended and returns them. Bounded: fails after ~20 s. */
-  waitForSpans(count: number): Promise<ReadableSpan[]>;
-  /** Every metric recorded so far, by name. */
-  metrics(): Promise<Map<string, MetricData>>;
-  /** Forgets finished spans (metrics are cumulative). */
-  reset(): void;
   close(): Promise<void>;
 }
-
-let contextManagerSet = false;
 
 /**
  * Google auth that never leaves the process: a stand-in for the `AuthClient` that `googleAuthOptions.authClient`
@@ -95,19 +72,9 @@ function offlineAuthClient(major: SdkMajor) {
  * require hook patches it) and starts a loopback fake provider.
  */
 export async function setup(config: GoogleGenAIInstrumentationConfig = {}, major: SdkMajor = 3): Promise<Harness> {
-  if (!contextManagerSet) {
-    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-    contextManagerSet = true;
-  }
-  const exporter = new InMemorySpanExporter();
-  const tracerProvider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
-  const reader = new TestMetricReader();
-  const meterProvider = new MeterProvider({ readers: [reader] });
+  const otel = createTestOtel();
 
-  const instrumentation = new GoogleGenAIInstrumentation({ ...config, enabled: false });
-  instrumentation.setTracerProvider(tracerProvider);
-  instrumentation.setMeterProvider(meterProvider);
-  instrumentation.enable();
+  const instrumentation = otel.enable(new GoogleGenAIInstrumentation({ ...config, enabled: false }));
 
   const sdk = loadSdk(major);
   const fake = await startFakeProvider();
@@ -116,7 +83,7 @@ export async function setup(config: GoogleGenAIInstrumentationConfig = {}, major
     instrumentation,
     sdk,
     fake,
-    tracer: tracerProvider.getTracer('test-app'),
+    tracer: otel.tracerProvider.getTracer('test-app'),
     vertex: (options = {}) =>
       new sdk.GoogleGenAI({
         vertexai: true,
@@ -130,27 +97,11 @@ export async function setup(config: GoogleGenAIInstrumentationConfig = {}, major
     // v1beta, the version the API reference documents (v3's default is v1; v1's is v1beta).
     gemini: (options = {}) =>
       new sdk.GoogleGenAI({ apiKey: 'test-key', apiVersion: 'v1beta', httpOptions: { baseUrl: fake.url }, ...options }),
-    spans: () => exporter.getFinishedSpans(),
-    async waitForSpans(count) {
-      for (let i = 0; i < 2000; i++) {
-        const spans = exporter.getFinishedSpans();
-        if (spans.length >= count) return spans;
-        await sleep(10);
-      }
-      throw new Error(`expected ${count} finished spans, got ${exporter.getFinishedSpans().length}`);
-    },
-    async metrics() {
-      const { resourceMetrics } = await reader.collect();
-      const byName = new Map<string, MetricData>();
-      for (const scope of resourceMetrics.scopeMetrics) for (const m of scope.metrics) byName.set(m.descriptor.name, m);
-      return byName;
-    },
-    reset: () => exporter.reset(),
+    ...spanReads(otel),
     async close() {
       await fake.close();
       instrumentation.disable();
-      await tracerProvider.shutdown();
-      await meterProvider.shutdown();
+      await otel.shutdown();
     },
   };
 }
@@ -168,21 +119,6 @@ export function loadSdk(major: SdkMajor): GenAIModule {
     }
     throw err;
   }
-}
-
-/** Data points of a metric whose attributes include all of `attrs`. */
-export function pointsWhere<T>(metric: MetricData | undefined, attrs: Record<string, unknown>): DataPoint<T>[] {
-  if (metric === undefined) return [];
-  return (metric.dataPoints as DataPoint<T>[]).filter((p) =>
-    Object.entries(attrs).every(([k, v]) => p.attributes[k] === v),
-  );
-}
-
-/** Consumes an async iterable into an array. */
-export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of iterable) out.push(item);
-  return out;
 }
 
 /**

@@ -1,8 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { loadFixture, startFakeProvider } from '@llmtel/test-utils';
+import { loadFixture, runApp, startFakeProvider } from '@llmtel/test-utils';
 import { loadLocalFixture } from './helpers.ts';
 
 interface SpanJson {
@@ -22,36 +21,6 @@ function scenarioFixtures() {
     loadLocalFixture('gcp.gemini', 'chat-2'),
     loadLocalFixture('gcp.gemini', 'batch-embed-contents'),
   ];
-}
-
-/** Runs an app in a child process with only loopback access to the fake provider; kills it after 30 s. */
-function runApp(
-  flags: string[],
-  app: string,
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [...flags, app], {
-    cwd: APPS,
-    env: { PATH: process.env.PATH ?? '', ...env },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`app did not exit within 30 s\nstdout:\n${stdout}\nstderr:\n${stderr}`));
-    }, 30_000);
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
 }
 
 const CJS = ['--require', './telemetry.cjs'];
@@ -76,7 +45,7 @@ describe('spawned apps', () => {
     test(`${run.title}: one span per request, Vertex AI and Gemini API`, async () => {
       const fake = await startFakeProvider({ fixtures: scenarioFixtures() });
       try {
-        const result = await runApp(run.flags, run.app, { FAKE_URL: fake.url });
+        const result = await runApp(run.flags, run.app, { cwd: APPS, env: { FAKE_URL: fake.url } });
         assert.equal(result.code, 0, `app failed\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`);
         assert.equal(fake.pendingCount(), 0);
         const loaded = result.stdout.split('\n').find((l) => l.startsWith('sdk '));

@@ -21,13 +21,14 @@ import {
   type GenAiRequest,
   type GenAiResponse,
   type GenAiTelemetry,
+  nonEmptyString,
+  isObject,
 } from '@llmtel/core';
 import type { GenerationLike, Json, LLMResultLike, MessageLike, SerializedLike } from './internal-types.js';
 import { outputMessages, splitSystem, textOf } from './messages.js';
 import type { RunRegistry } from './runs.js';
 import {
   finishReasonOf,
-  isObject,
   providerOf,
   requestAttributesOf,
   requestModelOf,
@@ -62,17 +63,13 @@ export interface HandlerHost {
   content(text: string, field: 'input' | 'output'): string | undefined;
 }
 
-function stringOr(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
-}
-
 function asJson(value: unknown): Json | undefined {
   return isObject(value) ? value : undefined;
 }
 
 /** The agent a run belongs to, from the metadata `createAgent` puts on its runs (inherited by child runs). */
 function agentKeyOf(metadata: Json | undefined): string | undefined {
-  const name = stringOr(metadata?.lc_agent_name);
+  const name = nonEmptyString(metadata?.lc_agent_name);
   if (name !== undefined) return name;
   return metadata?.ls_integration === CREATE_AGENT_INTEGRATION ? '' : undefined;
 }
@@ -185,7 +182,7 @@ export class LlmtelCallbackHandler {
       const parentState = this.runs.get(parentRunId);
       const parent = parentState?.context ?? otelContext.active();
       const agentKey = agentKeyOf(asJson(metadata)) ?? parentState?.agentKey;
-      const name = stringOr(runName) ?? serializedName(chain) ?? 'chain';
+      const name = nonEmptyString(runName) ?? serializedName(chain) ?? 'chain';
       const isAgent =
         name === AGENT_EXECUTOR ||
         (agentKey !== undefined &&
@@ -238,13 +235,13 @@ export class LlmtelCallbackHandler {
       if (!this.host.active()) return;
       const parentState = this.runs.get(parentRunId);
       const parent = parentState?.context ?? otelContext.active();
-      const name = stringOr(runName) ?? stringOr(this.runs.pendingName()) ?? serializedName(tool) ?? 'tool';
+      const name = nonEmptyString(runName) ?? nonEmptyString(this.runs.pendingName()) ?? serializedName(tool) ?? 'tool';
       const attributes: Attributes = {
         [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_NAME_VALUES.EXECUTE_TOOL,
         [ATTR_GEN_AI_TOOL_NAME]: name,
         [ATTR_GEN_AI_TOOL_TYPE]: 'function',
       };
-      if (stringOr(toolCallId)) attributes[ATTR_GEN_AI_TOOL_CALL_ID] = toolCallId;
+      if (nonEmptyString(toolCallId)) attributes[ATTR_GEN_AI_TOOL_CALL_ID] = toolCallId;
       attributionAttributes(getLlmAttribution(parent), attributes);
       const args = this.content(input, 'input');
       if (args !== undefined) attributes[ATTR_GEN_AI_TOOL_CALL_ARGUMENTS] = args;

@@ -5,7 +5,7 @@ import {
   InstrumentationNodeModuleFile,
   isWrapped,
 } from '@opentelemetry/instrumentation';
-import { DEFAULT_MAX_CONTENT_LENGTH, GenAiTelemetry, resolveBoolean, resolveCaptureMessageContent } from '@llmtel/core';
+import { DEFAULT_MAX_CONTENT_LENGTH, resolveBoolean, type GenAiTelemetry, telemetryFromConfig } from '@llmtel/core';
 import { bindAsyncIterator, isAsyncIterator, MODEL_METHODS, ownerOf, TOOL_METHODS, type RunMethod } from './context.js';
 import { LlmtelCallbackHandler, type HandlerHost } from './handler.js';
 import type { CallbackManagerClass, CallbackManagerLike } from './internal-types.js';
@@ -56,18 +56,8 @@ export class LangChainInstrumentation extends InstrumentationBase<LangChainInstr
   }
 
   override setConfig(config: LangChainInstrumentationConfig = {}): void {
-    if (config.contentRedactor !== undefined && typeof config.contentRedactor !== 'function') {
-      throw new TypeError('contentRedactor must be a function');
-    }
+    const telemetry = telemetryFromConfig(config, { tracer: () => this.tracer, meter: () => this.meter });
     const traceChains = resolveBoolean(config.traceChains, [], true);
-    const telemetry = new GenAiTelemetry({
-      tracer: () => this.tracer,
-      meter: () => this.meter,
-      captureMessageContent: resolveCaptureMessageContent(config.captureMessageContent),
-      contentRedactor: config.contentRedactor,
-      maxContentLength: config.maxContentLength,
-      pricing: config.pricing,
-    });
     super.setConfig(config);
     this.telemetry = telemetry;
     this.traceChains = traceChains;

@@ -1,6 +1,5 @@
-import type { GenAiMessage, GenAiMessagePart } from '@llmtel/core';
+import { type GenAiMessage, type GenAiMessagePart, isObject } from '@llmtel/core';
 import type { GenerationLike, Json, MessageLike } from './internal-types.js';
-import { isObject } from './utils.js';
 
 /** LangChain message types → the conventions' roles. */
 const ROLES: Readonly<Record<string, string>> = {

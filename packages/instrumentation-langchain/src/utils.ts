@@ -11,20 +11,12 @@ import {
   ATTR_GEN_AI_REQUEST_TOP_K,
   ATTR_GEN_AI_REQUEST_TOP_P,
   type TokenUsage,
+  isNumber,
+  isObject,
+  nonEmptyString as str,
+  stopSequences,
 } from '@llmtel/core';
 import type { GenerationLike, Json, LLMResultLike, SerializedLike } from './internal-types.js';
-
-export function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null;
-}
-
-function isNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value);
-}
-
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
-}
 
 /**
  * `ls_provider` (what LangChain integrations report in run metadata) → `gen_ai.provider.name`. Integrations not
@@ -81,12 +73,6 @@ function setNumber(attrs: Attributes, key: string, ...values: unknown[]): void {
       return;
     }
   }
-}
-
-function stopSequences(stop: unknown): string[] | undefined {
-  if (typeof stop === 'string') return [stop];
-  if (Array.isArray(stop) && stop.length > 0 && stop.every((s) => typeof s === 'string')) return stop;
-  return undefined;
 }
 
 /**

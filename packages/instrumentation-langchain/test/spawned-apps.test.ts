@@ -1,73 +1,30 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { startFakeProvider, syntheticChatCompletion, syntheticChatCompletionStream } from '@llmtel/test-utils';
-import type { FakeProvider } from '@llmtel/test-utils';
+import {
+  preloadedApps,
+  printedPoints,
+  printedSpans,
+  startFakeProvider,
+  syntheticChatCompletion,
+  syntheticChatCompletionStream,
+  tokenTotals,
+  type FakeProvider,
+} from '@llmtel/test-utils';
 import { LANGCHAIN_SCOPE, OPENAI_SCOPE } from './helpers.ts';
 
-const APPS = join(dirname(fileURLToPath(import.meta.url)), 'apps');
-
-interface AppResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a test app in a child process; kills it and rejects after 60 s. */
-function runApp(flags: string[], app: string, env: Record<string, string>): Promise<AppResult> {
-  // NODE_OPTIONS passes through, so that flags the test run itself was started with reach the apps too.
-  const inherited = process.env.NODE_OPTIONS ? { NODE_OPTIONS: process.env.NODE_OPTIONS } : {};
-  const child = spawn(process.execPath, [...flags, join(APPS, app)], {
-    cwd: APPS,
-    env: { PATH: process.env.PATH ?? '', ...inherited, ...env },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`app did not exit within 60 s\nstdout:\n${stdout}\nstderr:\n${stderr}`));
-    }, 60_000);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-interface PrintedSpan {
-  name: string;
-  scope: string;
-  spanId: string;
-  parentSpanId?: string;
-  attributes: Record<string, unknown>;
-}
-
-interface PrintedPoint {
-  attributes: Record<string, unknown>;
-  count: number;
-  sum: number;
-}
-
-function lines<T>(stdout: string, prefix: string): T[] {
-  return stdout
-    .split('\n')
-    .filter((line) => line.startsWith(`${prefix} `))
-    .map((line) => JSON.parse(line.slice(prefix.length + 1)) as T);
-}
-
-const APPS_UNDER_TEST = [
-  { kind: 'ES module', flags: ['--import', join(APPS, 'otel-setup.mjs')], app: 'app.mjs' },
-  { kind: 'CommonJS', flags: ['--require', join(APPS, 'otel-setup.cjs')], app: 'app.cjs' },
-];
+/** The LangChain and openai instrumentations; the ES module hook covers the openai SDK and @langchain/core's files. */
+const APPS = preloadedApps(
+  fileURLToPath(new URL('./apps/', import.meta.url)),
+  {
+    instrumentations: [
+      '@llmtel/instrumentation-openai#OpenAIInstrumentation',
+      '@llmtel/instrumentation-langchain#LangChainInstrumentation',
+    ],
+    hook: ['openai', /\/node_modules\/@langchain\/core\//],
+  },
+  { timeoutMs: 60_000, passNodeOptions: true },
+);
 
 describe('apps that load LangChain themselves', () => {
   let fake: FakeProvider;
@@ -76,8 +33,8 @@ describe('apps that load LangChain themselves', () => {
   });
   after(() => fake.close());
 
-  for (const { kind, flags, app } of APPS_UNDER_TEST) {
-    it(`${kind}: one billable span per request, nested under the LangChain spans, one set of metrics`, async () => {
+  for (const app of APPS) {
+    it(`${app.kind}: one billable span per request, nested under the LangChain spans, one set of metrics`, async () => {
       fake.enqueue(
         syntheticChatCompletion({
           model: 'gpt-4o-mini',
@@ -91,13 +48,13 @@ describe('apps that load LangChain themselves', () => {
           usage: { input_tokens: 23, output_tokens: 2 },
         }),
       );
-      const result = await runApp(flags, app, { OPENAI_BASE_URL: `${fake.url}/v1` });
+      const result = await app.run({ OPENAI_BASE_URL: `${fake.url}/v1` });
       assert.equal(result.code, 0, result.stderr);
       assert.match(result.stdout, /^INVOKE Hi!$/m);
       assert.match(result.stdout, /^STREAM Hi again!$/m);
       assert.match(result.stdout, /^APP DONE$/m);
 
-      const spans = lines<PrintedSpan>(result.stdout, 'SPAN');
+      const spans = printedSpans(result.stdout);
       const sdk = spans.filter((s) => s.scope === OPENAI_SCOPE);
       const lc = spans.filter((s) => s.scope === LANGCHAIN_SCOPE && s.name === 'chat gpt-4o-mini');
       assert.equal(sdk.length, 2, 'the openai SDK was patched');
@@ -113,16 +70,7 @@ describe('apps that load LangChain themselves', () => {
       }
       assert.equal(spans.filter((s) => s.attributes['llmtel.usage.billable'] === true).length, 2);
 
-      const points = lines<PrintedPoint>(result.stdout, 'METRIC');
-      const input = points.filter((p) => p.attributes['gen_ai.token.type'] === 'input');
-      assert.equal(
-        input.reduce((n, p) => n + p.count, 0),
-        2,
-      );
-      assert.equal(
-        input.reduce((n, p) => n + p.sum, 0),
-        21 + 23,
-      );
+      assert.deepEqual(tokenTotals(printedPoints(result.stdout), 'input'), { count: 2, sum: 21 + 23 });
     });
   }
 });

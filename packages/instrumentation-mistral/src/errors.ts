@@ -1,4 +1,4 @@
-import { isObject } from './utils.js';
+import { isObject } from '@llmtel/core';
 
 /** Provider error types are short identifiers (`invalid_model`, `invalid_request_error`). */
 const ERROR_TYPE = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;

@@ -1,14 +1,15 @@
 import { diag } from '@opentelemetry/api';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition, isWrapped } from '@opentelemetry/instrumentation';
 import {
-  GenAiTelemetry,
   NativeSpanClaim,
-  resolveCaptureMessageContent,
   resolveNativeSpanMode,
   runWithNativeSpanClaim,
   type GenAiCall,
   type GenAiResponse,
   type NativeSpanMode,
+  type GenAiTelemetry,
+  isObject,
+  telemetryFromConfig,
 } from '@llmtel/core';
 import { telemetryError } from './errors.js';
 import type { Completion, Operation, ResourceLike } from './internal-types.js';
@@ -25,7 +26,6 @@ import {
 import { targetOf } from './provider.js';
 import { observeStream } from './stream.js';
 import type { MistralInstrumentationConfig } from './types.js';
-import { isObject } from './utils.js';
 
 export const PACKAGE_NAME = '@llmtel/instrumentation-mistral';
 export const PACKAGE_VERSION = '0.1.0';
@@ -119,18 +119,8 @@ export class MistralInstrumentation extends InstrumentationBase<MistralInstrumen
   }
 
   override setConfig(config: MistralInstrumentationConfig = {}): void {
-    if (config.contentRedactor !== undefined && typeof config.contentRedactor !== 'function') {
-      throw new TypeError('contentRedactor must be a function');
-    }
+    const telemetry = telemetryFromConfig(config, { tracer: () => this.tracer, meter: () => this.meter });
     const nativeSpans = resolveNativeSpanMode(config.nativeSpans);
-    const telemetry = new GenAiTelemetry({
-      tracer: () => this.tracer,
-      meter: () => this.meter,
-      captureMessageContent: resolveCaptureMessageContent(config.captureMessageContent),
-      contentRedactor: config.contentRedactor,
-      maxContentLength: config.maxContentLength,
-      pricing: config.pricing,
-    });
     super.setConfig(config);
     this.telemetry = telemetry;
     this.nativeSpans = nativeSpans;

@@ -1,8 +1,7 @@
 import { diag, trace, type Tracer, type TracerProvider } from '@opentelemetry/api';
-import { interceptNativeSpans, type NativeSpanMatcher } from '@llmtel/core';
+import { interceptNativeSpans, type NativeSpanMatcher, isObject } from '@llmtel/core';
 import type { ResourceLike } from './internal-types.js';
 import { NATIVE_SPAN_NAMES } from './operations.js';
-import { isObject } from './utils.js';
 
 /** The tracer name the SDK's own tracing (2.3 and later) starts its spans from. */
 export const NATIVE_TRACER_NAME = 'mistralai_sdk_tracer';

@@ -14,18 +14,16 @@ import {
   GEN_AI_PROVIDER_NAME_VALUES,
   type GenAiRequest,
   type GenAiResponse,
-} from '@llmtel/core';
-import type { Operation, Target } from './internal-types.js';
-import {
-  chatInputMessages,
-  choicesOutputMessages,
-  embeddingInputs,
-  fimInputMessages,
+  isNumber,
+  isObject,
+  stopSequences,
+  stringOr,
   messagesText,
-} from './messages.js';
+} from '@llmtel/core';
+import type { Json, Operation, Target } from './internal-types.js';
+import { chatInputMessages, choicesOutputMessages, embeddingInputs, fimInputMessages } from './messages.js';
 import { ChunkAccumulator } from './stream-accumulator.js';
 import { usageOf } from './usage.js';
-import { isNumber, isObject, stopSequences, stringOr, type Json } from './utils.js';
 
 export const PROVIDER = GEN_AI_PROVIDER_NAME_VALUES.MISTRAL_AI;
 

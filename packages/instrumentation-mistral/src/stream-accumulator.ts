@@ -1,7 +1,13 @@
-import type { GenAiMessage, GenAiMessagePart, GenAiResponse } from '@llmtel/core';
+import {
+  type GenAiMessage,
+  type GenAiMessagePart,
+  type GenAiResponse,
+  isObject,
+  stringOr,
+  toolArguments,
+} from '@llmtel/core';
 import type { StreamAccumulator } from './internal-types.js';
 import { usageOf } from './usage.js';
-import { isObject, stringOr } from './utils.js';
 
 /** What one streamed choice said; the parts are only kept when content capture is on. */
 interface ChoiceState {
@@ -109,13 +115,7 @@ export class ChunkAccumulator implements StreamAccumulator {
       const parts: GenAiMessagePart[] = [];
       if (state.text.length > 0) parts.push({ type: 'text', content: state.text.join('') });
       for (const call of state.toolCalls.values()) {
-        const raw = call.args.join('');
-        let args: unknown = raw;
-        try {
-          args = JSON.parse(raw) as unknown;
-        } catch {
-          // Keep the text as streamed.
-        }
+        const args = toolArguments(call.args.join(''));
         parts.push({ type: 'tool_call', id: call.id, name: call.name, arguments: args });
       }
       const message: GenAiMessage = { role: 'assistant', parts };

@@ -1,5 +1,4 @@
-import type { TokenUsage } from '@llmtel/core';
-import { firstNumber, firstObject, isObject } from './utils.js';
+import { type TokenUsage, firstNumber, firstObject, isObject } from '@llmtel/core';
 
 /**
  * Token usage of a chat, FIM or embeddings response, in the conventions' meaning.

@@ -4,26 +4,18 @@ import {
   type GenAiMessagePart,
   type GenAiRequest,
   type GenAiResponse,
-} from '@llmtel/core';
-import {
+  isObject,
+  stringOr,
   CHUNK_HIDDEN,
   CHUNK_OUTPUT,
   type ChunkDisposition,
-  type Operation,
-  type StreamAccumulator,
-  type StreamOptions,
-  type Target,
-} from './internal-types.js';
-import { chatInputMessages, chatOutputMessages, messagesText, toolArguments } from './messages.js';
-import {
-  chatRequestAttributes,
-  chatUsage,
-  isObject,
-  modelOf,
-  openaiResponseAttributes,
-  stringOr,
-  type Json,
-} from './utils.js';
+  type SdkStreamAccumulator,
+  messagesText,
+  toolArguments,
+} from '@llmtel/core';
+import type { Operation, StreamOptions, Target } from './internal-types.js';
+import { chatInputMessages, chatOutputMessages } from './messages.js';
+import { chatRequestAttributes, chatUsage, modelOf, openaiResponseAttributes, type Json } from './utils.js';
 
 /** `client.chat.completions.create`: plain and streamed. */
 export const chatOperation: Operation = {
@@ -85,7 +77,7 @@ interface ChoiceState {
  * usage from the last chunk that carries one (with `include_usage` it has `choices: []`; Groq puts it in
  * `x_groq.usage`), finish reasons per choice index, id/model/fingerprint from the first chunk.
  */
-export class ChatStreamAccumulator implements StreamAccumulator {
+export class ChatStreamAccumulator implements SdkStreamAccumulator {
   private readonly capture: boolean;
   private readonly injectedUsage: boolean;
   private id: string | undefined;

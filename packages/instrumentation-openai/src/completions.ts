@@ -1,16 +1,15 @@
-import { GEN_AI_OPERATION_NAME_VALUES, type GenAiMessage, type GenAiRequest, type GenAiResponse } from '@llmtel/core';
+import {
+  GEN_AI_OPERATION_NAME_VALUES,
+  type GenAiMessage,
+  type GenAiRequest,
+  type GenAiResponse,
+  isObject,
+  stringOr,
+} from '@llmtel/core';
 import { ChatStreamAccumulator } from './chat.js';
 import type { Operation, Target } from './internal-types.js';
 import { promptMessages, promptTexts } from './messages.js';
-import {
-  chatUsage,
-  completionRequestAttributes,
-  isObject,
-  modelOf,
-  openaiResponseAttributes,
-  stringOr,
-  type Json,
-} from './utils.js';
+import { chatUsage, completionRequestAttributes, modelOf, openaiResponseAttributes, type Json } from './utils.js';
 
 /** Legacy `client.completions.create`: plain and streamed (`text_completion` chunks). */
 export const completionsOperation: Operation = {

@@ -1,7 +1,14 @@
-import { GEN_AI_OPERATION_NAME_VALUES, type GenAiRequest, type GenAiResponse } from '@llmtel/core';
-import { CHUNK_OUTPUT, type Operation, type Target } from './internal-types.js';
+import {
+  GEN_AI_OPERATION_NAME_VALUES,
+  type GenAiRequest,
+  type GenAiResponse,
+  isObject,
+  stringOr,
+  CHUNK_OUTPUT,
+} from '@llmtel/core';
+import type { Operation, Target } from './internal-types.js';
 import { promptTexts } from './messages.js';
-import { chatUsage, embeddingsRequestAttributes, isObject, modelOf, stringOr, type Json } from './utils.js';
+import { chatUsage, embeddingsRequestAttributes, modelOf, type Json } from './utils.js';
 
 /**
  * `client.embeddings.create`. Embeddings have no output tokens and no messages: the conventions define no content

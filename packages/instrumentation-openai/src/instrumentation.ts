@@ -1,12 +1,13 @@
 import { context, diag } from '@opentelemetry/api';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition, isWrapped } from '@opentelemetry/instrumentation';
 import {
-  GenAiTelemetry,
   resolveBoolean,
-  resolveCaptureMessageContent,
   type GenAiCall,
-  isApiPromiseLike,
-  observeApiPromise,
+  observeSdkResult,
+  type GenAiTelemetry,
+  isObject,
+  telemetryFromConfig,
+  observeSdkStream,
 } from '@llmtel/core';
 import { chatOperation } from './chat.js';
 import { completionsOperation } from './completions.js';
@@ -14,9 +15,8 @@ import { embeddingsOperation } from './embeddings.js';
 import type { Operation, ResourceLike } from './internal-types.js';
 import { targetOf } from './provider.js';
 import { responsesOperation } from './responses.js';
-import { observeStream } from './stream.js';
 import type { OpenAIInstrumentationConfig } from './types.js';
-import { isObject, type Json } from './utils.js';
+import type { Json } from './utils.js';
 
 export const PACKAGE_NAME = '@llmtel/instrumentation-openai';
 export const PACKAGE_VERSION = '0.1.0';
@@ -82,18 +82,8 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
   }
 
   override setConfig(config: OpenAIInstrumentationConfig = {}): void {
-    if (config.contentRedactor !== undefined && typeof config.contentRedactor !== 'function') {
-      throw new TypeError('contentRedactor must be a function');
-    }
+    const telemetry = telemetryFromConfig(config, { tracer: () => this.tracer, meter: () => this.meter });
     const enrichStreamUsage = resolveBoolean(config.enrichStreamUsage, [], true);
-    const telemetry = new GenAiTelemetry({
-      tracer: () => this.tracer,
-      meter: () => this.meter,
-      captureMessageContent: resolveCaptureMessageContent(config.captureMessageContent),
-      contentRedactor: config.contentRedactor,
-      maxContentLength: config.maxContentLength,
-      pricing: config.pricing,
-    });
     super.setConfig(config);
     this.telemetry = telemetry;
     this.enrichStreamUsage = enrichStreamUsage;
@@ -179,27 +169,7 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
   }
 
   private observe(started: Started, result: unknown): void {
-    const { call } = started;
-    try {
-      if (isApiPromiseLike(result)) {
-        observeApiPromise(result, {
-          parsed: (value) => this.onParsed(started, value),
-          failed: (error) => call.fail(error),
-          unparsed: () => call.end(),
-        });
-      } else if (typeof (result as Promise<unknown> | undefined)?.then === 'function') {
-        // Not an APIPromise (a custom transport or a future SDK): observe the plain promise without changing it.
-        (result as Promise<unknown>).then(
-          (value) => this.onParsed(started, value),
-          (error: unknown) => call.fail(error),
-        );
-      } else {
-        this.onParsed(started, result);
-      }
-    } catch (error) {
-      diag.debug('llmtel openai: could not observe a response', error);
-      call.end();
-    }
+    observeSdkResult(result, started.call, (value) => this.onParsed(started, value), 'openai');
   }
 
   private onParsed(started: Started, value: unknown): void {
@@ -207,7 +177,7 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
     try {
       if (started.streaming) {
         const accumulator = operation.stream({ capture, injectedUsage: started.injectedUsage });
-        if (!observeStream(value, call, accumulator)) call.end();
+        if (!observeSdkStream(value, call, accumulator, 'openai')) call.end();
         return;
       }
       call.end(operation.response(value, capture));

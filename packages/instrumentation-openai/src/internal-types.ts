@@ -1,4 +1,4 @@
-import type { GenAiRequest, GenAiResponse } from '@llmtel/core';
+import type { GenAiRequest, GenAiResponse, SdkStreamAccumulator } from '@llmtel/core';
 
 /**
  * Structural views of the few `openai` SDK internals this package touches. They are stable across openai v5, v6 and
@@ -18,11 +18,6 @@ export interface ResourceLike {
   _client?: ClientLike;
 }
 
-/** The SDK's `Stream`: `[Symbol.asyncIterator]()`, `tee()` and `toReadableStream()` all go through `iterator()`. */
-export interface StreamLike {
-  iterator: (...args: unknown[]) => AsyncIterator<unknown>;
-}
-
 /** Where a client sends its requests, resolved from its base URL. */
 export interface Target {
   /** `gen_ai.provider.name`. */
@@ -31,23 +26,6 @@ export interface Target {
   serverPort?: number;
   /** The endpoint is known to accept `stream_options.include_usage`. */
   acceptsIncludeUsage: boolean;
-}
-
-/** What a stream accumulator wants done with one chunk. */
-export const CHUNK_OUTPUT = 0;
-/** Hand it to the app but do not count it as an output chunk (Responses lifecycle events). */
-export const CHUNK_EVENT = 1;
-/** Do not hand it to the app (the usage chunk this instrumentation asked for). */
-export const CHUNK_HIDDEN = 2;
-export type ChunkDisposition = typeof CHUNK_OUTPUT | typeof CHUNK_EVENT | typeof CHUNK_HIDDEN;
-
-/** Accumulates what a streamed response says, one chunk at a time. */
-export interface StreamAccumulator {
-  add(chunk: unknown): ChunkDisposition;
-  /** What the stream said so far. */
-  response(): GenAiResponse;
-  /** An error the stream reported in-band (a Responses `response.failed` event); the span ends with it. */
-  error(): unknown;
 }
 
 export interface StreamOptions {
@@ -62,5 +40,5 @@ export interface Operation {
   readonly includeUsage: boolean;
   request(body: Record<string, unknown>, target: Target, capture: boolean): GenAiRequest;
   response(result: unknown, capture: boolean): GenAiResponse;
-  stream(options: StreamOptions): StreamAccumulator;
+  stream(options: StreamOptions): SdkStreamAccumulator;
 }

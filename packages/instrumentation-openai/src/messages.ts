@@ -1,5 +1,5 @@
-import type { GenAiMessage, GenAiMessagePart } from '@llmtel/core';
-import { isObject, type Json } from './utils.js';
+import { type GenAiMessage, type GenAiMessagePart, isObject, toolArguments } from '@llmtel/core';
+import type { Json } from './utils.js';
 
 /**
  * Pure mappers from OpenAI request/response content to the conventions' message JSON shape
@@ -7,16 +7,6 @@ import { isObject, type Json } from './utils.js';
  * Only called when content capture is on, or to build the text that usage estimation counts.
  * Binary payloads (base64 images, audio) are described, not copied: they would blow every size cap.
  */
-
-/** Tool call arguments as an object when they are JSON (the conventions' `arguments` is any value). */
-export function toolArguments(raw: unknown): unknown {
-  if (typeof raw !== 'string') return raw;
-  try {
-    return JSON.parse(raw) as unknown;
-  } catch {
-    return raw;
-  }
-}
 
 function dataUrlMime(url: string): string | undefined {
   const end = url.indexOf(';');
@@ -217,29 +207,4 @@ export function responsesOutputMessages(output: unknown, finishReason: string | 
   const message: GenAiMessage = { role: 'assistant', parts };
   if (finishReason !== undefined) message.finish_reason = finishReason;
   return [message];
-}
-
-/**
- * The text a tokenizer should count for messages when the provider reports no usage: every text part and every
- * tool call's arguments, one per line.
- */
-export function messagesText(messages: readonly GenAiMessage[], system: readonly GenAiMessagePart[] = []): string {
-  const out: string[] = [];
-  const add = (part: GenAiMessagePart): void => {
-    if ((part.type === 'text' || part.type === 'reasoning') && typeof part.content === 'string') out.push(part.content);
-    else if (part.type === 'tool_call') out.push(`${String(part.name)} ${stringify(part.arguments)}`);
-    else if (part.type === 'tool_call_response') out.push(stringify(part.response));
-  };
-  for (const part of system) add(part);
-  for (const message of messages) for (const part of message.parts) add(part);
-  return out.join('\n');
-}
-
-function stringify(value: unknown): string {
-  if (typeof value === 'string') return value;
-  try {
-    return JSON.stringify(value) ?? '';
-  } catch {
-    return '';
-  }
 }

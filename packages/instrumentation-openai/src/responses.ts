@@ -1,22 +1,23 @@
-import { GEN_AI_OPERATION_NAME_VALUES, type GenAiRequest, type GenAiResponse } from '@llmtel/core';
 import {
+  GEN_AI_OPERATION_NAME_VALUES,
+  type GenAiRequest,
+  type GenAiResponse,
+  isObject,
+  stringOr,
   CHUNK_EVENT,
   CHUNK_OUTPUT,
   type ChunkDisposition,
-  type Operation,
-  type StreamAccumulator,
-  type StreamOptions,
-  type Target,
-} from './internal-types.js';
-import { messagesText, responsesInputMessages, responsesInstructions, responsesOutputMessages } from './messages.js';
+  type SdkStreamAccumulator,
+  messagesText,
+} from '@llmtel/core';
+import type { Operation, StreamOptions, Target } from './internal-types.js';
+import { responsesInputMessages, responsesInstructions, responsesOutputMessages } from './messages.js';
 import {
-  isObject,
   modelOf,
   openaiResponseAttributes,
   responsesFinishReason,
   responsesRequestAttributes,
   responsesUsage,
-  stringOr,
   type Json,
 } from './utils.js';
 
@@ -86,7 +87,7 @@ class ResponseFailedError extends Error {
  * the whole response with its usage; until then the `response.created` snapshot gives id and model, and text deltas
  * are kept for estimation should the stream stop early. Only `*.delta` events count as output chunks.
  */
-class ResponsesStreamAccumulator implements StreamAccumulator {
+class ResponsesStreamAccumulator implements SdkStreamAccumulator {
   private readonly capture: boolean;
   private snapshot: Json | undefined;
   private final: Json | undefined;

@@ -11,6 +11,8 @@ import {
   ATTR_GEN_AI_REQUEST_TEMPERATURE,
   ATTR_GEN_AI_REQUEST_TOP_P,
   type TokenUsage,
+  isNumber,
+  isObject,
 } from '@llmtel/core';
 
 /** OpenAI-specific attributes of the conventions' `openai.*` registry (semconv v1.41). */
@@ -19,14 +21,6 @@ export const ATTR_OPENAI_RESPONSE_SERVICE_TIER = 'openai.response.service_tier';
 export const ATTR_OPENAI_RESPONSE_SYSTEM_FINGERPRINT = 'openai.response.system_fingerprint';
 
 export type Json = Record<string, unknown>;
-
-export function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null;
-}
-
-function isNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value);
-}
 
 function setNumber(attrs: Attributes, key: string, value: unknown): void {
   if (isNumber(value)) attrs[key] = value;
@@ -184,8 +178,4 @@ export function responsesFinishReason(response: Json): string | undefined {
 /** The request model, or `''` when the body has none (the span is then named after the operation alone). */
 export function modelOf(body: Json): string {
   return typeof body.model === 'string' ? body.model : '';
-}
-
-export function stringOr(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
 }

@@ -1,56 +1,15 @@
 import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { context } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import {
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  TracerProvider,
-  type ReadableSpan,
-  type SpanProcessor,
-} from '@opentelemetry/sdk-trace';
-import {
-  AggregationTemporality,
-  MeterProvider,
-  MetricReader,
-  type DataPoint,
-  type Histogram,
-  type MetricData,
-} from '@opentelemetry/sdk-metrics';
-import { startFakeProvider, type FakeProvider, type Fixture } from '@llmtel/test-utils';
+import type { InMemorySpanExporter, ReadableSpan, TracerProvider } from '@opentelemetry/sdk-trace';
+import type { MetricData } from '@opentelemetry/sdk-metrics';
+import { createTestOtel, startFakeProvider, type FakeProvider, type Fixture } from '@llmtel/test-utils';
 import { OpenAIInstrumentation, type OpenAIInstrumentationConfig } from '@llmtel/instrumentation-openai';
 import type OpenAIType from 'openai';
 
+export { collect, onlySpan as only, pointsWhere, usageAttributesOf } from '@llmtel/test-utils';
+
 export type OpenAIClass = typeof OpenAIType;
 export type OpenAIClient = InstanceType<OpenAIClass>;
-
-/** A metric reader the test collects from on demand (cumulative: every collection sees all data so far). */
-class TestMetricReader extends MetricReader {
-  constructor() {
-    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
-  }
-  protected override onForceFlush(): Promise<void> {
-    return Promise.resolve();
-  }
-  protected override onShutdown(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
-/** Counts started spans, so a test can wait until every started span has ended (usage estimation is async). */
-class StartCounter implements SpanProcessor {
-  started = 0;
-  onStart(): void {
-    this.started++;
-  }
-  onEnd(): void {}
-  forceFlush(): Promise<void> {
-    return Promise.resolve();
-  }
-  shutdown(): Promise<void> {
-    return Promise.resolve();
-  }
-}
 
 /** Where each tested `openai` major lives: v7 is this package's devDependency, v6 the benchmark's, v5 test/compat. */
 export const OPENAI_DIRS = {
@@ -82,33 +41,20 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-let contextManagerSet = false;
-
 /**
  * Sets up tracing and metrics SDKs in memory, enables the instrumentation, then loads `openai` (so that the
  * require hook patches it) and starts a loopback fake provider.
  */
 export async function setup(config: OpenAIInstrumentationConfig = {}, version: OpenAIMajor = 7): Promise<Harness> {
-  if (!contextManagerSet) {
-    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-    contextManagerSet = true;
-  }
-  const exporter = new InMemorySpanExporter();
-  const counter = new StartCounter();
-  const tracerProvider = new TracerProvider({ spanProcessors: [counter, new SimpleSpanProcessor({ exporter })] });
-  const reader = new TestMetricReader();
-  const meterProvider = new MeterProvider({ readers: [reader] });
+  const otel = createTestOtel();
+  const { exporter, tracerProvider } = otel;
 
-  const instrumentation = new OpenAIInstrumentation({ ...config, enabled: false });
-  instrumentation.setTracerProvider(tracerProvider);
-  instrumentation.setMeterProvider(meterProvider);
-  instrumentation.enable();
+  const instrumentation = otel.enable(new OpenAIInstrumentation({ ...config, enabled: false }));
 
   const OpenAI = loadOpenAI(version);
   const fake = await startFakeProvider();
-  let ended = 0;
 
-  const harness: Harness = {
+  return {
     instrumentation,
     exporter,
     tracerProvider,
@@ -116,39 +62,15 @@ export async function setup(config: OpenAIInstrumentationConfig = {}, version: O
     fake,
     client: (options = {}, Client = OpenAI) =>
       new Client({ apiKey: 'test-key', baseURL: `${fake.url}/v1`, maxRetries: 0, ...options }),
-    async settle(count = 0) {
-      for (let i = 0; i < 2000; i++) {
-        const spans = exporter.getFinishedSpans();
-        if (spans.length + ended >= counter.started && spans.length >= count) {
-          // One more turn of the event loop, so a span that would (wrongly) end twice or late shows up too.
-          await sleep(5);
-          return exporter.getFinishedSpans();
-        }
-        await sleep(10);
-      }
-      throw new Error(
-        `expected ${count} finished spans, got ${exporter.getFinishedSpans().length} (started ${counter.started - ended})`,
-      );
-    },
-    async metrics() {
-      const { resourceMetrics } = await reader.collect();
-      const byName = new Map<string, MetricData>();
-      for (const scope of resourceMetrics.scopeMetrics) for (const m of scope.metrics) byName.set(m.descriptor.name, m);
-      return byName;
-    },
-    async reset() {
-      await harness.settle();
-      ended += exporter.getFinishedSpans().length;
-      exporter.reset();
-    },
+    settle: otel.settle,
+    metrics: () => otel.metrics(),
+    reset: otel.reset,
     async close() {
       await fake.close();
       instrumentation.disable();
-      await tracerProvider.shutdown();
-      await meterProvider.shutdown();
+      await otel.shutdown();
     },
   };
-  return harness;
 }
 
 /** `require('openai')` of one major, from where it is installed. */
@@ -160,17 +82,6 @@ export function loadOpenAI(version: OpenAIMajor): OpenAIClass {
 /** The `VERSION` of the installed SDK of one major. */
 export function openAIVersion(version: OpenAIMajor): string {
   return (createRequire(OPENAI_DIRS[version])('openai/version') as { VERSION: string }).VERSION;
-}
-
-/** Data points of a metric whose attributes include all of `attrs`. */
-export function pointsWhere<T = Histogram>(
-  metric: MetricData | undefined,
-  attrs: Record<string, unknown>,
-): DataPoint<T>[] {
-  if (metric === undefined) return [];
-  return (metric.dataPoints as DataPoint<T>[]).filter((p) =>
-    Object.entries(attrs).every(([k, v]) => p.attributes[k] === v),
-  );
 }
 
 /** What the app got from one call, as comparable JSON (errors by class, status, code and message). */
@@ -240,20 +151,6 @@ export function asStream(value: unknown): AsyncIterable<unknown> & { controller:
   return value as AsyncIterable<unknown> & { controller: AbortController };
 }
 
-/** Consumes an async iterable into an array. */
-export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of iterable) out.push(item);
-  return out;
-}
-
-/** The one finished span of a call, failing when there is not exactly one. */
-export function only(spans: ReadableSpan[]): ReadableSpan {
-  if (spans.length !== 1)
-    throw new Error(`expected exactly one span, got ${spans.length}: ${spans.map((s) => s.name).join(', ')}`);
-  return spans[0]!;
-}
-
 /** Fixture `usage` numbers as the span attributes they must equal (absent when the fixture has null). */
 export function expectedUsageAttributes(usage: Fixture['usage']): Record<string, number> {
   const out: Record<string, number> = {};
@@ -266,15 +163,6 @@ export function expectedUsageAttributes(usage: Fixture['usage']): Record<string,
   put('gen_ai.usage.cache_read.input_tokens', usage.cache_read_input_tokens);
   put('gen_ai.usage.cache_creation.input_tokens', usage.cache_creation_input_tokens);
   put('gen_ai.usage.reasoning.output_tokens', usage.reasoning_tokens);
-  return out;
-}
-
-/** Usage attributes actually on a span. */
-export function usageAttributesOf(span: ReadableSpan): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [key, value] of Object.entries(span.attributes)) {
-    if (key.startsWith('gen_ai.usage.') && typeof value === 'number') out[key] = value;
-  }
   return out;
 }
 

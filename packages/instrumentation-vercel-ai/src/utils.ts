@@ -13,6 +13,7 @@ import {
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
   ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
   type TokenUsage,
+  nonEmptyString as str,
 } from '@llmtel/core';
 
 /** `ai.operationId` of the AI SDK's legacy span format: one span per provider request, and what it does. */
@@ -90,10 +91,6 @@ export function providerNameOf(providerId: string): string {
     if (lower === prefix || lower.startsWith(`${prefix}.`) || lower.startsWith(`${prefix}-`)) return name;
   }
   return lower;
-}
-
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
 function num(...values: unknown[]): number | undefined {

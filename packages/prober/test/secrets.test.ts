@@ -6,7 +6,7 @@ import { createStatusServer, Prober, type ProbeResult, type ReloadEvent } from '
 import { startEndpoints, type TestEndpoints } from './helpers/endpoints.ts';
 import { makeConfigDir } from './helpers/files.ts';
 import { captureLogger } from './helpers/logs.ts';
-import { setupTestOtel } from './helpers/otel.ts';
+import { createTestOtel } from './helpers/otel.ts';
 import { freePort, startRedis, type TestRedis } from './helpers/redis.ts';
 import { waitFor } from './helpers/wait.ts';
 
@@ -18,7 +18,7 @@ describe('secrets', () => {
   let redis: Redis;
   let endpoints: TestEndpoints;
   const dir = makeConfigDir();
-  const otel = setupTestOtel();
+  const otel = createTestOtel();
   before(async () => {
     redisServer = await startRedis();
     redis = new Redis(redisServer.url);
@@ -93,7 +93,7 @@ monitors:
     assert.match(logText, /config reload rejected/);
     assert.match(logText, /method: "\[REDACTED\]" is not one of/);
     const spanText = JSON.stringify(
-      otel.spans
+      otel.exporter
         .getFinishedSpans()
         .map((s) => ({ name: s.name, attributes: s.attributes, status: s.status, events: s.events })),
     );

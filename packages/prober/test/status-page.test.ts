@@ -49,10 +49,15 @@ monitors:
 `);
     prober = new Prober({ configPath: dir.configPath, redis, watch: false, logger: captureLogger() });
     const store = new HistoryStore(redis);
+    // The 24h view ends in a 15-minute bucket aligned to UTC that is still filling: start clear of its end, so the
+    // newest seeded point is in the bucket that is current when the page asks, whatever the time of day.
+    const untilNextBucket = 15 * MIN - (Date.now() % (15 * MIN));
+    if (untilNextBucket < 10_000) await new Promise((r) => setTimeout(r, untilNextBucket + 100));
     const now = Date.now();
     const series = (fn: (t: number, i: number) => { status: 0 | 1 | 2; latencyMs: number } | undefined) => {
       const out = [];
-      for (let i = 0, t = now - 24 * HOUR + 2 * MIN; t < now; t += 5 * MIN, i++) {
+      // Every 5 minutes back from just now, so the current bucket always holds the newest point.
+      for (let i = 0, t = now - 500 - 24 * HOUR + 5 * MIN; t < now; t += 5 * MIN, i++) {
         const p = fn(t, i);
         if (p) out.push({ timestamp: t, ...p });
       }

@@ -12,7 +12,7 @@ import {
 import { startEndpoints, type TestEndpoints } from './helpers/endpoints.ts';
 import { makeConfigDir } from './helpers/files.ts';
 import { captureLogger } from './helpers/logs.ts';
-import { dataPoints, descriptor, setupTestOtel } from './helpers/otel.ts';
+import { createTestOtel, dataPoints, descriptor } from './helpers/otel.ts';
 import { startRedis, type TestRedis } from './helpers/redis.ts';
 import { waitFor } from './helpers/wait.ts';
 
@@ -21,7 +21,7 @@ describe('telemetry', () => {
   let redis: Redis;
   let endpoints: TestEndpoints;
   const dir = makeConfigDir();
-  const otel = setupTestOtel();
+  const otel = createTestOtel();
   before(async () => {
     redisServer = await startRedis();
     redis = new Redis(redisServer.url);
@@ -90,7 +90,7 @@ monitors:
     assert.ok(hist.sum < 60, 'recorded in seconds');
     assert.deepEqual(hist.buckets.boundaries, [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60]);
 
-    const spans = otel.spans.getFinishedSpans();
+    const spans = otel.exporter.getFinishedSpans();
     assert.equal(spans.length, 3, 'one span per probe');
     const chat = spans.find((s) => s.name === 'probe openai chat')!;
     assert.equal(chat.kind, SpanKind.CLIENT);

@@ -108,6 +108,8 @@ async function writePieces(
 
 async function replay(res: ServerResponse, fixture: Fixture, delayMs: number, gone: AbortSignal): Promise<void> {
   const { status, headers, body, sse, base64, text } = fixture.response;
+  // The recorded headers only: Node's own `Date` would differ between two replays that straddle a second.
+  res.sendDate = false;
   if (sse !== undefined) {
     res.writeHead(status, { 'content-type': 'text/event-stream', ...headers });
     await writePieces(res, splitSseEvents(sse), delayMs, gone);

@@ -1,3 +1,5 @@
+import { diag } from '@opentelemetry/api';
+
 /**
  * Shared by the instrumentations of SDKs generated with Stainless (`openai`, `@anthropic-ai/sdk`, ...): their
  * `APIPromise` has the same shape in every such SDK, so observing it lives here once.
@@ -130,5 +132,44 @@ function observe(promise: Partial<ApiPromiseLike>, state: ParseState, root: bool
       if (typeof child === 'object' && child !== null) observe(child, state, false);
       return child;
     };
+  }
+}
+
+/** Where an observed SDK call reports how it settled: a `GenAiCall`, or what an instrumentation puts before one. */
+export interface SettledCall {
+  end(): void;
+  fail(error: unknown): void;
+}
+
+/**
+ * Observes what an SDK method returned, without changing it: an `APIPromise` (`observeApiPromise`), any other promise
+ * (a custom transport, a future SDK), or a plain value. `parsed` gets the parsed value (it must not throw); a failure
+ * fails `call`, and an `APIPromise` nobody parses (the app took `asResponse()`) ends it. `sdk` names the SDK in
+ * debug logs.
+ */
+export function observeSdkResult(
+  result: unknown,
+  call: SettledCall,
+  parsed: (value: unknown) => void,
+  sdk: string,
+): void {
+  try {
+    if (isApiPromiseLike(result)) {
+      observeApiPromise(result, {
+        parsed: (value) => parsed(value),
+        failed: (error) => call.fail(error),
+        unparsed: () => call.end(),
+      });
+    } else if (typeof (result as Promise<unknown> | undefined)?.then === 'function') {
+      (result as Promise<unknown>).then(
+        (value) => parsed(value),
+        (error: unknown) => call.fail(error),
+      );
+    } else {
+      parsed(result);
+    }
+  } catch (error) {
+    diag.debug(`llmtel ${sdk}: could not observe a response`, error);
+    call.end();
   }
 }

@@ -1,4 +1,4 @@
-// An ES module app using @anthropic-ai/sdk, run by the tests with `node --import ./otel-setup.mjs`.
+// An ES module app using @anthropic-ai/sdk, run by the tests under the shared OTel preload (`--import`).
 import Anthropic from '@anthropic-ai/sdk';
 import { withLlmContext } from '@llmtel/core';
 import scenario from './scenario.cjs';

@@ -1,4 +1,4 @@
-// An ES module app using @aws-sdk/client-bedrock-runtime, run by the tests with `node --import ./otel-setup.mjs`.
+// An ES module app using @aws-sdk/client-bedrock-runtime, run by the tests under the shared OTel preload (`--import`).
 import * as sdk from '@aws-sdk/client-bedrock-runtime';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { withLlmContext } from '@llmtel/core';

@@ -1,4 +1,4 @@
-// An ES module app using cohere-ai, run by the tests with `node --import ./otel-setup.mjs`.
+// An ES module app using cohere-ai, run by the tests under the shared OTel preload (`--import`).
 import { CohereClientV2 } from 'cohere-ai';
 import { withLlmContext } from '@llmtel/core';
 import scenario from './scenario.cjs';

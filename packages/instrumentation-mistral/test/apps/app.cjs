@@ -1,5 +1,5 @@
-// A CommonJS app using @mistralai/mistralai, run by the tests with `node --require ./otel-setup.cjs` (2.x is an ES
-// module; Node loads it through `require` since 22.12).
+// A CommonJS app using @mistralai/mistralai, run by the tests under the shared OTel preload (`--require`). 2.x is an ES
+// module; Node loads it through `require` since 22.12.
 'use strict';
 /* global require */
 /* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS app on purpose */

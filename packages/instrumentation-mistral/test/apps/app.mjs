@@ -1,4 +1,4 @@
-// An ES module app using @mistralai/mistralai, run by the tests with `node --import ./otel-setup.mjs`.
+// An ES module app using @mistralai/mistralai, run by the tests under the shared OTel preload (`--import`).
 import { Mistral } from '@mistralai/mistralai';
 import { withLlmContext } from '@llmtel/core';
 import scenario from './scenario.cjs';

@@ -1,4 +1,4 @@
-// A CommonJS app using the AI SDK, run by the tests with `node --require ./otel-setup.cjs`.
+// A CommonJS app using the AI SDK, run by the tests under the shared OTel preload (`--require`).
 'use strict';
 /* global require */
 /* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS app on purpose */

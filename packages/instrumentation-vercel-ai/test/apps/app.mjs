@@ -1,4 +1,4 @@
-// An ES module app using the AI SDK, run by the tests with `node --import ./otel-setup.cjs`.
+// An ES module app using the AI SDK, run by the tests under the shared OTel preload (`--import`).
 import * as ai from 'ai';
 import { createOpenAI } from '@ai-sdk/openai';
 import { OpenTelemetry } from '@ai-sdk/otel';
