@@ -332,7 +332,16 @@ export class GenAiCall {
     const durationMs = endedAt - this.startedAt;
     const base = this.startEvent();
     if (errorType !== undefined) {
-      const event = { ...base, error, errorType, durationMs, callId, usage };
+      const event = {
+        ...base,
+        error,
+        errorType,
+        durationMs,
+        callId,
+        usage,
+        costUsd,
+        responseModel: response.responseModel,
+      };
       for (const h of this.handlers) void h.onLlmError?.(event);
       return;
     }

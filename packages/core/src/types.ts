@@ -83,6 +83,9 @@ export interface LlmErrorEvent extends LlmStartEvent {
   callId: string;
   /** Usage that was known before the failure (for example a stream that broke after its usage chunk). */
   usage?: TokenUsage;
+  /** USD for that usage, as on the span; undefined when unknown. */
+  costUsd?: number;
+  responseModel?: string;
 }
 
 /**

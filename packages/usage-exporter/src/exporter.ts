@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { diag } from '@opentelemetry/api';
 import type { Cluster, Redis } from 'ioredis';
-import { UsageStore, type UsageRecord } from '@llmtel/usage';
+import { UsageStore, USAGE_SPAN_ATTRIBUTES, type UsageRecord } from '@llmtel/usage';
 import { resolveConfig, type ResolvedConfig } from './config.js';
 import { ExporterMetrics } from './metrics.js';
 import { createRedisClient, redactRedisUrl, SERVICE_REDIS_OPTIONS } from './redis.js';
@@ -31,6 +31,8 @@ export class UsageExporter {
   private readonly ownsRedis: boolean;
   private readonly server: Server;
   private readonly converter: SpanConverter;
+  /** Only the attributes usage records are made of are decoded; message content and the rest are skipped unread. */
+  private readonly decodeOptions = { skipAttributes: CONTENT_ATTRIBUTES, onlyAttributes: USAGE_SPAN_ATTRIBUTES };
   private inflight = 0;
   private drained: (() => void) | undefined;
   private closing = false;
@@ -162,7 +164,7 @@ export class UsageExporter {
         maxBodyBytes: this.config.maxBodyBytes,
         retryAfterSeconds: this.config.retryAfterSeconds,
         metrics: this.metrics,
-        decodeOptions: { skipAttributes: CONTENT_ATTRIBUTES },
+        decodeOptions: this.decodeOptions,
         convert: (spans) => this.converter.convert(spans),
         write: (records) => this.write(records),
         isClosing: () => this.closing,

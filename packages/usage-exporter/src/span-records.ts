@@ -56,7 +56,7 @@ export class SpanConverter {
           attributes: span.attributes,
           startTimeMs: nanosToMillis(span.startTimeUnixNano),
           // An unset end time (0) must not hide the start time.
-          ...(span.endTimeUnixNano > 0n ? { endTimeMs: nanosToMillis(span.endTimeUnixNano) } : {}),
+          endTimeMs: span.endTimeUnixNano > 0n ? nanosToMillis(span.endTimeUnixNano) : undefined,
           statusCode: span.status.code,
           statusMessage: span.status.message,
           name: span.name,

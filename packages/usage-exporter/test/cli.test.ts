@@ -25,9 +25,9 @@ function run(args: string[], env: Record<string, string> = {}): Promise<{ code: 
   });
 }
 
-/** Every line of an aligned table ends its right-aligned last column at the same place. */
+/** Every line of an aligned table (up to a blank line and a note) ends its last column at the same place. */
 function assertAligned(table: string): string[][] {
-  const lines = table.trimEnd().split('\n');
+  const lines = table.trimEnd().split('\n\n')[0]!.split('\n');
   const width = lines[0]!.length;
   for (const line of lines) assert.equal(line.length, width, `misaligned line: "${line}"`);
   return lines.filter((l) => !/^-[- ]*$/.test(l)).map((l) => l.trim().split(/\s{2,}/));
@@ -112,6 +112,22 @@ describe('llmtel CLI', () => {
     );
   });
 
+  it('marks a cost as incomplete when some calls had no known price', async () => {
+    const unpriced: GenAiCall[] = [
+      { user: 'cli-cy', model: 'gpt-4o', input: 10, output: 5, costUsd: 0.01, time: Date.now() - 1000 },
+      { user: 'cli-cy', model: 'in-house-model-x', input: 10, output: 5, time: Date.now() - 1000 },
+    ];
+    assert.equal((await postTraces(svc.url, toProtobuf(await makeSpans(unpriced)))).status, 200);
+    const { code, out, err } = await run(['usage', '--user', 'cli-cy', '--by', 'model', '--redis', svc.redis.url]);
+    assert.equal(code, 0, err);
+    const [table, note] = out.trimEnd().split('\n\n').slice(1);
+    const rows = assertAligned(table!);
+    assert.equal(rows.find((r) => r[0] === 'in-house-model-x')?.at(-1), '$0.00+');
+    assert.equal(rows.find((r) => r[0] === 'gpt-4o')?.at(-1), '$0.0100');
+    assert.equal(rows.at(-1)?.at(-1), '$0.0100+');
+    assert.equal(note, '+ 1 request(s) without a known price: cost incomplete');
+  });
+
   it('usage without --user lists the top users of the cycle', async () => {
     const { code, out } = await run(['usage', '--redis', svc.redis.url]);
     assert.equal(code, 0);
@@ -122,7 +138,7 @@ describe('llmtel CLI', () => {
         .slice(1)
         .map((r) => r[0])
         .sort(),
-      ['cli-ann', 'cli-ben'],
+      ['cli-ann', 'cli-ben', 'cli-cy'],
     );
   });
 

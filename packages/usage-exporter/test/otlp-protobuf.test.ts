@@ -72,6 +72,33 @@ describe('protobuf ExportTraceServiceRequest decoder', () => {
     assert.equal(skipped[0]!.attributes['gen_ai.usage.input_tokens'], 1);
   });
 
+  it('decodes only the attributes it is told to keep, whatever their field order, and nothing else', () => {
+    const only = new Set(['user.id', 'gen_ai.usage.input_tokens', 'late.key']);
+    const span = [
+      ...ld(9, kv('user.id', str(1, 'u-9'))),
+      ...ld(9, kv('__proto__', str(1, 'polluted'))),
+      ...ld(9, kv('gen_ai.request.model', str(1, 'skipped'))),
+      // An AnyValue with an unknown field after its value: still read in full.
+      ...ld(9, kv('gen_ai.usage.input_tokens', [...tag(3, 0), ...varint(42), ...tag(99, 0), 1])),
+      // Value before key: decoded, then kept only because its key is wanted.
+      ...ld(9, [...ld(2, str(1, 'v')), ...str(1, 'late.key')]),
+      ...ld(9, [...ld(2, str(1, 'x')), ...str(1, 'late.unwanted')]),
+      ...ld(
+        1,
+        Array.from({ length: 16 }, (_, i) => i + 1),
+      ),
+      ...ld(2, [1, 2, 3, 4, 5, 6, 7, 8]),
+    ];
+    const request = Buffer.from(ld(1, ld(2, ld(2, span))));
+    const [d] = decodeTraceRequestProtobuf(request, { onlyAttributes: only });
+    assert.deepEqual({ ...d!.attributes }, { 'user.id': 'u-9', 'gen_ai.usage.input_tokens': 42, 'late.key': 'v' });
+    assert.equal(Object.getPrototypeOf(d!.attributes), Object.prototype);
+    // Without the option every attribute is there, `__proto__` as a plain key of a prototype-less map.
+    const [all] = decodeTraceRequestProtobuf(request);
+    assert.equal(all!.attributes['__proto__'], 'polluted');
+    assert.equal(Object.keys(all!.attributes).length, 6);
+  });
+
   it('accepts fields in any order, skips unknown fields of every wire type, and handles int64 extremes', () => {
     const anyInt = (n: number[]) => [...tag(3, 0), ...n];
     const minusOne = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01];

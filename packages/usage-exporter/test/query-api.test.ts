@@ -41,6 +41,7 @@ describe('query API', () => {
       'cache_write_tokens',
       'reasoning_tokens',
       'cost_usd',
+      'cost_unknown_requests',
     ]);
     assert.deepEqual(body.totals, expectedBy(calls, (c) => c.user!).get('q-alice'));
     const perProvider = expectedBy(

@@ -2,7 +2,8 @@
 -- Uses: lib-dates.lua
 --
 -- KEYS[1]  the user's base key `<prefix>:{u:<user>}`; the script uses `<base>:cfg` (cycle start date, own limits),
---          `<base>:c:<cycle start>` (cycle counters, written by record-batch-1.lua) and `<base>:resv`
+--          `<base>:c:<cycle start>` (cycle totals packed as 9 little-endian doubles, written by record-batch-1.lua:
+--          the 3rd, 4th and 8th are input tokens, output tokens and cost in micro-dollars) and `<base>:resv`
 --          (reservations: id -> "<expires at ms> <tokens> <cost micros>").
 -- ARGV[1]  reservation id
 -- ARGV[2]  estimated tokens (input + output)
@@ -33,9 +34,13 @@ local lim_cost = tonumber(cfg[3]) or tonumber(ARGV[7])
 
 local y, m, d = civil_from_days(math.floor(now_ms / 86400000))
 local cycle_key = base .. ':c:' .. cycle_start(y, m, d, cycle_anchor(cfg[1], tonumber(ARGV[5])))
-local used = redis.call('HMGET', cycle_key, 'in', 'out', 'c')
-local used_tokens = (tonumber(used[1]) or 0) + (tonumber(used[2]) or 0)
-local used_cost = tonumber(used[3]) or 0
+local used_tokens, used_cost = 0, 0
+local totals = redis.call('GET', cycle_key)
+if totals and #totals == 72 then
+  local _, _, input, output, _, _, _, cost = struct.unpack('<ddddddddd', totals)
+  used_tokens = input + output
+  used_cost = cost
+end
 
 local resv_key = base .. ':resv'
 local res_tokens, res_cost, max_expiry = 0, 0, 0

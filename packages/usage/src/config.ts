@@ -81,7 +81,7 @@ export function resolveStoreOptions(options: UsageStoreOptions = {}, env: Env = 
         ? checkInt('cycleStartDay', options.cycleStartDay, 1, 31)
         : envInt(env, 'LLMTEL_USAGE_CYCLE_START_DAY', 1, 31, 1),
     anonymousUser: options.anonymousUser ?? envString(env, 'LLMTEL_USAGE_ANONYMOUS_USER', (v) => v !== '', 'anonymous'),
-    maxBatchSize: options.maxBatchSize !== undefined ? checkInt('maxBatchSize', options.maxBatchSize, 1, 10_000) : 512,
+    maxBatchSize: options.maxBatchSize !== undefined ? checkInt('maxBatchSize', options.maxBatchSize, 1, 10_000) : 2048,
   };
 }
 
@@ -101,7 +101,9 @@ function resolveRetention(value: number | undefined, env: Env): number {
   }
   const days = envInt(env, 'LLMTEL_USAGE_DAILY_RETENTION_DAYS', 0, 100_000, 400);
   if (days !== 0 && days < MIN_RETENTION_DAYS) {
-    diag.warn(`llmtel usage: ignoring LLMTEL_USAGE_DAILY_RETENTION_DAYS=${days}: use 0 or at least ${MIN_RETENTION_DAYS}`);
+    diag.warn(
+      `llmtel usage: ignoring LLMTEL_USAGE_DAILY_RETENTION_DAYS=${days}: use 0 or at least ${MIN_RETENTION_DAYS}`,
+    );
     return 400;
   }
   return days;

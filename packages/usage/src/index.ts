@@ -2,6 +2,7 @@ export { UsageStore } from './store.js';
 export {
   usageRecordFromSpan,
   usageRecordFromLlmEvent,
+  USAGE_SPAN_ATTRIBUTES,
   type UsageSpan,
   type UsageRecordFromSpanOptions,
 } from './span.js';

@@ -12,7 +12,10 @@ export function userConfigKey(prefix: string, user: string): string {
   return `${userBaseKey(prefix, user)}:cfg`;
 }
 
-/** Hash of the cycle totals ({@link COUNTER_FIELDS}, decimal integers) of the billing cycle starting on `cycleStart` (YYYYMMDD). */
+/**
+ * String: the totals of the billing cycle starting on `cycleStart` (YYYYMMDD), {@link COUNTER_FIELDS} packed as
+ * little-endian doubles (exact integers); never expires.
+ */
 export function userCycleKey(prefix: string, user: string, cycleStart: string): string {
   return `${userBaseKey(prefix, user)}:c:${cycleStart}`;
 }
@@ -56,8 +59,8 @@ export function defaultLimitsKey(prefix: string): string {
 }
 
 /**
- * Counters of the cycle hashes (field names) and of the packed day values (this order): requests, errors, input,
- * output, cache read, cache write and reasoning tokens, cost in micro-dollars, requests of unknown cost.
+ * The counters of packed cycle totals and day values, in this order: requests, errors, input, output, cache read,
+ * cache write and reasoning tokens, cost in micro-dollars, requests of unknown cost.
  */
 export const COUNTER_FIELDS = ['rq', 'er', 'in', 'out', 'cr', 'cw', 'rs', 'c', 'uk'] as const;
 export type CounterField = (typeof COUNTER_FIELDS)[number];

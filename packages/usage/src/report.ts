@@ -4,7 +4,7 @@ import { COUNTER_FIELDS, DAY_MARKER_FIELD, PACKED_COUNTERS_SIZE, parseComboField
 import { type UsageGroup, type UsageGroupBy, type UsageTotals } from './types.js';
 import { emptyTotals, microsToUsd } from './utils.js';
 
-/** Integer counters, keyed like the cycle hash fields. */
+/** Integer counters, named as in {@link COUNTER_FIELDS}. */
 export type Counters = Record<CounterField, number>;
 
 export type Dimension = 'model' | 'provider' | 'agent';
@@ -35,11 +35,12 @@ export function countersToTotals(c: Counters): UsageTotals {
   return t;
 }
 
-/** Counters from an HMGET of {@link COUNTER_FIELDS} (a cycle hash). */
-export function countersFromValues(values: readonly (string | null)[]): Counters {
+/** Counters packed as little-endian doubles (a cycle total or a day-hash field); none (`null`) = all 0. */
+export function countersFromPacked(value: Buffer | null): Counters {
   const c = emptyCounters();
+  if (value?.length !== PACKED_COUNTERS_SIZE) return c;
   COUNTER_FIELDS.forEach((f, i) => {
-    c[f] = Number(values[i] ?? 0) || 0;
+    c[f] = value.readDoubleLE(i * 8);
   });
   return c;
 }
@@ -58,7 +59,7 @@ export function parseDayHash(
     if (field === DAY_MARKER_FIELD || value.length !== PACKED_COUNTERS_SIZE) continue;
     const combo = parseComboField(field);
     if (!combo) continue;
-    const c = unpackCounters(value);
+    const c = countersFromPacked(value);
     addCounters(totals, c);
     if (!dimension) continue;
     const name = dimension === 'model' ? combo.model : dimension === 'provider' ? combo.provider : combo.agent;
@@ -68,14 +69,6 @@ export function parseDayHash(
     else groups.set(name, c);
   }
   return { totals, groups };
-}
-
-function unpackCounters(value: Buffer): Counters {
-  const c = emptyCounters();
-  COUNTER_FIELDS.forEach((f, i) => {
-    c[f] = value.readDoubleLE(i * 8);
-  });
-  return c;
 }
 
 export function mergeGroups(into: Map<string, Counters>, from: Map<string, Counters>): void {

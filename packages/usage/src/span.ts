@@ -57,6 +57,23 @@ const USAGE_ATTRIBUTES = [
   ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
 ];
 
+/** Every span attribute {@link usageRecordFromSpan} reads: a decoder may skip all others. */
+export const USAGE_SPAN_ATTRIBUTES: ReadonlySet<string> = new Set([
+  ATTR_LLMTEL_USAGE_BILLABLE,
+  ...USAGE_ATTRIBUTES,
+  ATTR_ERROR_TYPE,
+  ATTR_USER_ID,
+  ATTR_LLMTEL_TENANT_ID,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_SYSTEM,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_GEN_AI_AGENT_NAME,
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_LLMTEL_USAGE_ESTIMATED,
+  ATTR_LLMTEL_USAGE_COST_USD,
+]);
+
 function stringAttr(attributes: Record<string, unknown>, name: string): string | undefined {
   const v = attributes[name];
   return typeof v === 'string' && v !== '' ? v : undefined;

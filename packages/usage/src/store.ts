@@ -1,6 +1,6 @@
 import calculateSlot from 'cluster-key-slot';
 import { type Cluster, type Redis } from 'ioredis';
-import { encodeBatch, modelOf, providerOf } from './batch.js';
+import { encodeBatch, MAX_RECORD_ID_BYTES, modelOf, providerOf } from './batch.js';
 import { resolveStoreOptions, type ResolvedStoreOptions } from './config.js';
 import {
   anchorOf,
@@ -15,7 +15,6 @@ import {
 } from './cycle.js';
 import { type RecordEntry } from './internal-types.js';
 import {
-  COUNTER_FIELDS,
   CONFIG_FIELDS,
   defaultLimitsKey,
   indexKey,
@@ -28,9 +27,10 @@ import {
 } from './keys.js';
 import { LIMIT_FIELDS, rawLimitsFromValues, toBudgetLimits, validateLimits, type RawLimits } from './limits.js';
 import { defineUsageCommands, RECORD_BATCH_COMMAND } from './lua.js';
+import { WriteQueue } from './write-queue.js';
 import {
   addCounters,
-  countersFromValues,
+  countersFromPacked,
   countersToTotals,
   emptyCounters,
   groupsToReport,
@@ -62,7 +62,7 @@ const READ_CONCURRENCY = 1000;
 const INDEX_REFRESH_MS = 60_000;
 const INDEX_MEMO_LIMIT = 100_000;
 
-type RecordBatchFn = (key: string, ...argv: (string | number | Buffer)[]) => Promise<[number, number]>;
+type RecordBatchFn = (key: string, ...argv: (string | number | Buffer)[]) => Promise<number[]>;
 
 /**
  * Per-user LLM usage in Redis: exactly-once totals per billing cycle, and counters per UTC day broken down by
@@ -80,11 +80,13 @@ export class UsageStore {
   readonly options: Readonly<ResolvedStoreOptions>;
   /** Index members added recently: `<index>\0<member>` -> when. */
   private readonly indexed = new Map<string, number>();
+  private readonly writes: WriteQueue;
 
   constructor(redis: Redis | Cluster, options: UsageStoreOptions = {}) {
     this.redis = redis;
     this.options = Object.freeze(resolveStoreOptions(options));
     defineUsageCommands(redis);
+    this.writes = new WriteQueue((entries) => this.runRecordScript(entries), this.options.maxBatchSize);
   }
 
   private get prefix(): string {
@@ -103,8 +105,9 @@ export class UsageStore {
   /**
    * Counts each record exactly once: a record whose id any writer (this process, another process, the usage
    * exporter) already applied within the dedupe TTL is skipped. Records are grouped by hash slot and sent as one
-   * script call per group and chunk of `maxBatchSize` (groups in parallel). Rejects when Redis fails; retrying the
-   * same records is then safe, since whatever was applied is skipped the second time.
+   * script call per slot and chunk of `maxBatchSize` (slots in parallel); while a call for a slot is in flight, the
+   * records of further calls for it wait and go out together in the next one. Rejects when Redis fails; retrying
+   * the same records is then safe, since whatever was applied is skipped the second time.
    *
    * @throws TypeError for a record without an id or with an invalid timestamp.
    */
@@ -123,6 +126,9 @@ export class UsageStore {
     for (const entry of entries) {
       const r = entry.record;
       if (typeof r?.id !== 'string' || r.id === '') throw new TypeError('usage record without an id');
+      if (r.id.length > MAX_RECORD_ID_BYTES / 3 && Buffer.byteLength(r.id) > MAX_RECORD_ID_BYTES) {
+        throw new TypeError(`usage record id longer than ${MAX_RECORD_ID_BYTES} bytes: ${r.id.slice(0, 40)}…`);
+      }
       if (!Number.isFinite(r.timestamp)) throw new TypeError(`usage record ${r.id}: invalid timestamp`);
       const user = this.userOf(r);
       users.add(user);
@@ -142,12 +148,7 @@ export class UsageStore {
       this.addToIndex('agents', agents),
     ];
     const results: Promise<[number, number]>[] = [];
-    const max = this.options.maxBatchSize;
-    for (const group of groups.values()) {
-      for (let i = 0; i < group.length; i += max) {
-        results.push(this.runRecordScript(i === 0 && group.length <= max ? group : group.slice(i, i + max)));
-      }
-    }
+    for (const [slot, group] of groups) results.push(this.writes.submit(slot, group));
     const [counts] = await Promise.all([Promise.all(results), Promise.all(calls)]);
     let applied = 0;
     let duplicates = 0;
@@ -173,19 +174,33 @@ export class UsageStore {
     for (const m of fresh) this.indexed.set(`${name}\0${m}`, now);
   }
 
-  private async runRecordScript(entries: readonly RecordEntry[]): Promise<[number, number]> {
+  /**
+   * One script call for records of one slot; resolves with the indices of the duplicates. The script applies all of
+   * them or, when some were applied before, nothing: it names those, and the records go again without them (each
+   * round drops at least one record, so this ends; usually there is no second round).
+   */
+  private async runRecordScript(entries: readonly RecordEntry[]): Promise<ReadonlySet<number>> {
     const o = this.options;
-    const { argv, repeated } = encodeBatch(entries, {
+    const settings = {
       prefix: this.prefix,
       dedupeTtlSeconds: o.dedupeTtlSeconds,
       retentionSeconds: o.dailyRetentionDays * 86_400,
       cycleStartDay: o.cycleStartDay,
-      userOf: (r) => this.userOf(r),
-    });
-    const first = entries[0]!.record;
+      userOf: (r: UsageRecord) => this.userOf(r),
+    };
+    const key = userBaseKey(this.prefix, this.userOf(entries[0]!.record));
     const fn = (this.redis as unknown as Record<string, RecordBatchFn>)[RECORD_BATCH_COMMAND]!;
-    const [applied, duplicates] = await fn.call(this.redis, userBaseKey(this.prefix, this.userOf(first)), ...argv);
-    return [Number(applied), Number(duplicates) + repeated];
+    const dropped = new Set<number>();
+    for (let round = 0; round <= entries.length; round++) {
+      const { argv, order, repeated, work } = encodeBatch(entries, settings, dropped);
+      const reply = work ? await fn.call(this.redis, key, ...argv) : [0];
+      if (Number(reply[0]) >= 0) {
+        for (const e of repeated) dropped.add(e);
+        return dropped;
+      }
+      for (let i = 1; i < reply.length; i++) dropped.add(order[Number(reply[i]) - 1]!);
+    }
+    throw new Error('llmtel usage: record script kept reporting duplicates');
   }
 
   /**
@@ -208,8 +223,8 @@ export class UsageStore {
     const groupBy = query.groupBy;
 
     if (from === cycle.start.getTime() && to === cycle.end.getTime() && groupBy === undefined) {
-      const values = await this.redis.hmget(userCycleKey(this.prefix, user, dayId(from)), ...COUNTER_FIELDS);
-      return report(user, from, to, countersFromValues(values), new Map());
+      const packed = await this.redis.getBuffer(userCycleKey(this.prefix, user, dayId(from)));
+      return report(user, from, to, countersFromPacked(packed), new Map());
     }
 
     const fromDay = startOfDay(from);
@@ -249,10 +264,10 @@ export class UsageStore {
     );
     const cycles = users.map((_, i) => cycleAt(at.getTime(), anchorOf(starts[i], this.options.cycleStartDay)));
     const values = await this.mapConcurrent(users, (u, i) =>
-      this.redis.hmget(userCycleKey(this.prefix, u, dayId(cycles[i]!.start.getTime())), ...COUNTER_FIELDS),
+      this.redis.getBuffer(userCycleKey(this.prefix, u, dayId(cycles[i]!.start.getTime()))),
     );
     const rows = users.map((user, i) => {
-      const c = countersFromValues(values[i]!);
+      const c = countersFromPacked(values[i]!);
       return { user, cycle: cycles[i]!, c, score: by === 'cost' ? c.c : c.in + c.out };
     });
     rows.sort((a, b) => b.score - a.score || (a.user < b.user ? -1 : 1));

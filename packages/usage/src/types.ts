@@ -67,7 +67,10 @@ export interface UsageStoreOptions {
   cycleStartDay?: number;
   /** User id that records without `userId` are counted under. Env `LLMTEL_USAGE_ANONYMOUS_USER`. Default `anonymous`. */
   anonymousUser?: string;
-  /** Most records per script call; larger batches are split. Default 512. */
+  /**
+   * Most records per script call; larger batches are split. Redis runs nothing else during a call, a few
+   * microseconds per record (about 5 ms for 2048 records of 100 users). Default 2048.
+   */
   maxBatchSize?: number;
 }
 

@@ -78,13 +78,16 @@ class FakeProvider {
   private async observe(user: string): Promise<void> {
     const base = `${this.prefix}:{u:${user}}`;
     const month = new Date().toISOString().slice(0, 7).replace('-', '');
-    const replies = await this.redis.multi().hmget(`${base}:c:${month}01`, 'in', 'out').hgetall(`${base}:resv`).exec();
-    const [inTok, outTok] = replies![0]![1] as (string | null)[];
+    const replies = await this.redis.multi().getBuffer(`${base}:c:${month}01`).hgetall(`${base}:resv`).exec();
+    // Cycle totals: 9 little-endian doubles; input and output tokens are the 3rd and 4th.
+    const totals = replies![0]![1] as Buffer | null;
+    const inTok = totals ? totals.readDoubleLE(16) : 0;
+    const outTok = totals ? totals.readDoubleLE(24) : 0;
     const held = Object.values(replies![1]![1] as Record<string, string>).reduce(
       (sum, v) => sum + Number(v.split(' ')[1]),
       0,
     );
-    this.maxCommitted = Math.max(this.maxCommitted, Number(inTok ?? 0) + Number(outTok ?? 0) + held);
+    this.maxCommitted = Math.max(this.maxCommitted, inTok + outTok + held);
   }
 
   async stop(): Promise<void> {

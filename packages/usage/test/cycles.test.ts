@@ -125,5 +125,8 @@ describe('billing cycles', () => {
     await assert.rejects(store.recordBatch([{ ...at('2025-01-01T00:00:00Z', '', 'x') }]), TypeError);
     assert.throws(() => new UsageStore(redis, { keyPrefix: 'a{b}' }), TypeError);
     assert.throws(() => new UsageStore(redis, { cycleStartDay: 32 }), RangeError);
+    // Day buckets answer every report but whole-cycle totals: they must outlive a cycle, or be kept forever.
+    assert.throws(() => new UsageStore(redis, { dailyRetentionDays: 30 }), RangeError);
+    assert.equal(new UsageStore(redis, { dailyRetentionDays: 31 }).options.dailyRetentionDays, 31);
   });
 });

@@ -138,7 +138,7 @@ const usageCommand: Command = {
             ...TOTAL_HEADERS.map((h) => ({ header: h, align: 'right' as const })),
           ],
           rows.map((r) => [r.user, `${r.from.slice(0, 10)}..${r.to.slice(0, 10)}`, ...totalCells(r.totals)]),
-        ),
+        ) + unknownCostNote(rows.reduce((n, r) => n + r.totals.cost_unknown_requests, 0)),
       );
       return;
     }
@@ -168,8 +168,15 @@ function totalCells(t: UsageTotals): Cell[] {
     t.cache_read_tokens,
     t.cache_write_tokens,
     t.reasoning_tokens,
-    formatUsd(t.cost_usd),
+    // `+`: some requests had no known price, so the real cost is higher.
+    formatUsd(t.cost_usd) + (t.cost_unknown_requests > 0 ? '+' : ''),
   ];
+}
+
+function unknownCostNote(requests: number): string {
+  return requests > 0
+    ? `\n\n+ ${requests.toLocaleString('en-US')} request(s) without a known price: cost incomplete`
+    : '';
 }
 
 export function renderReport(report: UsageReport, by: string | undefined): string {
@@ -179,7 +186,7 @@ export function renderReport(report: UsageReport, by: string | undefined): strin
   const headers = [(by ?? 'period').toUpperCase(), ...TOTAL_HEADERS].map((h, i) =>
     i === 0 ? { header: h, align: 'left' as const } : { header: h, align: 'right' as const },
   );
-  return `${title}\n\n${formatTable(headers, rows)}`;
+  return `${title}\n\n${formatTable(headers, rows)}${unknownCostNote(report.totals.cost_unknown_requests)}`;
 }
 
 function parseLimitValues(values: Values): { tokens?: number; cost?: number } {

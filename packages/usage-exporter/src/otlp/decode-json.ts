@@ -38,6 +38,7 @@ export function decodeTraceRequestJson(body: Uint8Array | string, options: Decod
     throw new OtlpDecodeError(`invalid JSON ExportTraceServiceRequest: ${(err as Error).message}`);
   }
   const skip = options.skipAttributes ?? NO_SKIP;
+  const only = options.onlyAttributes;
   const maxSpans = options.maxSpans ?? Infinity;
   const spans: OtlpSpan[] = [];
   try {
@@ -46,13 +47,14 @@ export function decodeTraceRequestJson(body: Uint8Array | string, options: Decod
       const resourceSpans = asObject(rs, 'resourceSpans[]');
       const resource: OtlpAttributeMap = Object.create(null);
       const res = field(resourceSpans, 'resource', 'resource');
-      if (res != null) decodeAttributes(asObject(res, 'resource').attributes, resource, skip, 0, 'resource.attributes');
+      if (res != null)
+        decodeAttributes(asObject(res, 'resource').attributes, resource, skip, only, 0, 'resource.attributes');
       for (const ss of asArray(field(resourceSpans, 'scopeSpans', 'scope_spans'), 'scopeSpans')) {
         const scopeSpans = asObject(ss, 'scopeSpans[]');
         const scope = decodeScope(scopeSpans.scope);
         for (const s of asArray(scopeSpans.spans, 'spans')) {
           if (spans.length >= maxSpans) throw new OtlpDecodeError(`more than ${maxSpans} spans`);
-          spans.push(decodeSpan(asObject(s, 'spans[]'), resource, scope, skip));
+          spans.push(decodeSpan(asObject(s, 'spans[]'), resource, scope, skip, only));
         }
       }
     }
@@ -92,9 +94,15 @@ function decodeScope(v: unknown): OtlpScope {
   return { name: asString(o.name, 'scope.name'), version: asString(o.version, 'scope.version') };
 }
 
-function decodeSpan(o: Json, resource: OtlpAttributeMap, scope: OtlpScope, skip: ReadonlySet<string>): OtlpSpan {
+function decodeSpan(
+  o: Json,
+  resource: OtlpAttributeMap,
+  scope: OtlpScope,
+  skip: ReadonlySet<string>,
+  only: ReadonlySet<string> | undefined,
+): OtlpSpan {
   const attributes: OtlpAttributeMap = Object.create(null);
-  decodeAttributes(o.attributes, attributes, skip, 0, 'span.attributes');
+  decodeAttributes(o.attributes, attributes, skip, only, 0, 'span.attributes');
   const status = { code: 0, message: '' };
   if (o.status != null) {
     const st = asObject(o.status, 'span.status');
@@ -151,13 +159,14 @@ function decodeAttributes(
   v: unknown,
   into: OtlpAttributeMap,
   skip: ReadonlySet<string>,
+  only: ReadonlySet<string> | undefined,
   depth: number,
   what: string,
 ): void {
   for (const item of asArray(v, what)) {
     const kv = asObject(item, what);
     if (typeof kv.key !== 'string') throw new OtlpDecodeError(`${what}[].key must be a string`);
-    if (skip.has(kv.key)) continue;
+    if (skip.has(kv.key) || (only !== undefined && !only.has(kv.key))) continue;
     into[kv.key] = decodeAnyValue(kv.value, depth + 1, `${what}[${kv.key}]`);
   }
 }
@@ -188,7 +197,7 @@ function decodeAnyValue(v: unknown, depth: number, what: string): OtlpAttributeV
   const kvlist = field(o, 'kvlistValue', 'kvlist_value');
   if (kvlist !== undefined) {
     const map: OtlpAttributeMap = Object.create(null);
-    decodeAttributes(asObject(kvlist, `${what}.kvlistValue`).values, map, NO_SKIP, depth + 1, what);
+    decodeAttributes(asObject(kvlist, `${what}.kvlistValue`).values, map, NO_SKIP, undefined, depth + 1, what);
     return map;
   }
   const bytes = field(o, 'bytesValue', 'bytes_value');

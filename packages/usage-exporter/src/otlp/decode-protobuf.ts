@@ -29,7 +29,12 @@ const NO_SKIP: ReadonlySet<string> = new Set();
 /** Decodes a protobuf `ExportTraceServiceRequest`; throws {@link OtlpDecodeError} on malformed input. */
 export function decodeTraceRequestProtobuf(body: Uint8Array, options: DecodeOptions = {}): OtlpSpan[] {
   const buf = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  const ctx: Ctx = { skip: options.skipAttributes ?? NO_SKIP, maxSpans: options.maxSpans ?? Infinity, spans: [] };
+  const ctx: Ctx = {
+    skip: options.skipAttributes ?? NO_SKIP,
+    only: options.onlyAttributes,
+    maxSpans: options.maxSpans ?? Infinity,
+    spans: [],
+  };
   const r = new WireReader(buf);
   try {
     while (r.pos < r.end) {
@@ -50,6 +55,7 @@ export function decodeTraceRequestProtobuf(body: Uint8Array, options: DecodeOpti
 
 interface Ctx {
   skip: ReadonlySet<string>;
+  only: ReadonlySet<string> | undefined;
   maxSpans: number;
   spans: OtlpSpan[];
 }
@@ -103,7 +109,7 @@ function decodeResource(r: WireReader, end: number, into: OtlpAttributeMap, ctx:
     const tag = r.readTag();
     if (tag >>> 3 === 1) {
       expectWireType(tag, WIRE_LENGTH_DELIMITED, 'Resource.attributes');
-      decodeKeyValue(r, r.readLengthDelimitedEnd(), into, ctx.skip, 0);
+      decodeKeyValue(r, r.readLengthDelimitedEnd(), into, ctx.skip, ctx.only, 0);
     } else r.skip(tag & 7);
   }
   leave(r, outer);
@@ -123,7 +129,7 @@ function decodeScopeSpans(r: WireReader, end: number, resource: OtlpAttributeMap
       case 2:
         expectWireType(tag, WIRE_LENGTH_DELIMITED, 'ScopeSpans.spans');
         if (ctx.spans.length >= ctx.maxSpans) throw new OtlpDecodeError(`more than ${ctx.maxSpans} spans`);
-        ctx.spans.push(decodeSpan(r, r.readLengthDelimitedEnd(), resource, scope, ctx.skip));
+        ctx.spans.push(decodeSpan(r, r.readLengthDelimitedEnd(), resource, scope, ctx));
         break;
       default:
         r.skip(tag & 7);
@@ -153,13 +159,7 @@ function decodeScope(r: WireReader, end: number, scope: OtlpScope): void {
   leave(r, outer);
 }
 
-function decodeSpan(
-  r: WireReader,
-  end: number,
-  resource: OtlpAttributeMap,
-  scope: OtlpScope,
-  skip: ReadonlySet<string>,
-): OtlpSpan {
+function decodeSpan(r: WireReader, end: number, resource: OtlpAttributeMap, scope: OtlpScope, ctx: Ctx): OtlpSpan {
   const span: OtlpSpan = {
     traceId: '',
     spanId: '',
@@ -168,7 +168,9 @@ function decodeSpan(
     kind: 0,
     startTimeUnixNano: 0n,
     endTimeUnixNano: 0n,
-    attributes: Object.create(null),
+    // With `only`, no other key (`__proto__` included) is ever stored, so a plain object is safe, and faster: spans
+    // with the same keys share one hidden class.
+    attributes: ctx.only ? {} : Object.create(null),
     status: { code: 0, message: '' },
     resource,
     scope,
@@ -207,7 +209,7 @@ function decodeSpan(
         break;
       case 9:
         expectWireType(tag, WIRE_LENGTH_DELIMITED, 'Span.attributes');
-        decodeKeyValue(r, r.readLengthDelimitedEnd(), span.attributes, skip, 0);
+        decodeKeyValue(r, r.readLengthDelimitedEnd(), span.attributes, ctx.skip, ctx.only, 0);
         break;
       case 15:
         expectWireType(tag, WIRE_LENGTH_DELIMITED, 'Span.status');
@@ -251,6 +253,7 @@ function decodeKeyValue(
   end: number,
   into: OtlpAttributeMap,
   skip: ReadonlySet<string>,
+  only: ReadonlySet<string> | undefined,
   depth: number,
 ): void {
   let key: string | undefined;
@@ -262,6 +265,12 @@ function decodeKeyValue(
       case 1:
         expectWireType(tag, WIRE_LENGTH_DELIMITED, 'KeyValue.key');
         key = r.readStringInterned();
+        // Keys come first in practice: an unwanted attribute's value is then skipped unread.
+        if (skip.has(key) || (only !== undefined && !only.has(key))) {
+          r.pos = r.end;
+          r.end = outer;
+          return;
+        }
         break;
       case 2:
         expectWireType(tag, WIRE_LENGTH_DELIMITED, 'KeyValue.value');
@@ -274,13 +283,38 @@ function decodeKeyValue(
   }
   leave(r, outer);
   if (key === undefined) throw new OtlpDecodeError('KeyValue without a key');
-  if (!skip.has(key)) into[key] = value;
+  if (!skip.has(key) && (only === undefined || only.has(key))) into[key] = value;
 }
+
+/** Tags of AnyValue's scalar fields: string_value (1), bool_value (2), int_value (3), double_value (4). */
+const TAG_STRING = 0x0a;
+const TAG_BOOL = 0x10;
+const TAG_INT = 0x18;
+const TAG_DOUBLE = 0x21;
 
 function decodeAnyValue(r: WireReader, end: number, depth: number): OtlpAttributeValue {
   if (depth > MAX_DEPTH) throw new OtlpDecodeError('attribute values nested too deeply');
-  let value: OtlpAttributeValue = null;
   const outer = enter(r, end);
+  // Fast path for the usual AnyValue: one scalar field and nothing else.
+  const start = r.pos;
+  const first = start < end ? r.buf[start]! : 0;
+  if (first === TAG_STRING || first === TAG_INT || first === TAG_DOUBLE || first === TAG_BOOL) {
+    r.pos = start + 1;
+    const scalar =
+      first === TAG_STRING
+        ? r.readStringInterned()
+        : first === TAG_INT
+          ? r.readVarint64()
+          : first === TAG_DOUBLE
+            ? r.readDouble()
+            : r.readBool();
+    if (r.pos === end) {
+      r.end = outer;
+      return scalar;
+    }
+    r.pos = start;
+  }
+  let value: OtlpAttributeValue = null;
   while (r.pos < r.end) {
     const tag = r.readTag();
     switch (tag >>> 3) {
@@ -325,7 +359,7 @@ function decodeAnyValue(r: WireReader, end: number, depth: number): OtlpAttribut
           const t = r.readTag();
           if (t >>> 3 === 1) {
             expectWireType(t, WIRE_LENGTH_DELIMITED, 'KeyValueList.values');
-            decodeKeyValue(r, r.readLengthDelimitedEnd(), map, NO_SKIP, depth + 1);
+            decodeKeyValue(r, r.readLengthDelimitedEnd(), map, NO_SKIP, undefined, depth + 1);
           } else r.skip(t & 7);
         }
         leave(r, outer2);

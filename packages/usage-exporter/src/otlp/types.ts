@@ -37,6 +37,11 @@ export interface DecodeOptions {
    * message content, which can be large and never counts towards usage.
    */
   skipAttributes?: ReadonlySet<string>;
+  /**
+   * When set, only these attribute keys are decoded (of spans and resources); every other value is skipped unread.
+   * The exporter passes the attributes usage records are made of.
+   */
+  onlyAttributes?: ReadonlySet<string>;
   /** Upper bound on the number of spans in one request; more is rejected as malformed. Default: unlimited. */
   maxSpans?: number;
 }

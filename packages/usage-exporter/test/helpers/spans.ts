@@ -128,6 +128,7 @@ export interface Totals {
   cache_write_tokens: number;
   reasoning_tokens: number;
   cost_usd: number;
+  cost_unknown_requests: number;
 }
 
 export function emptyTotals(): Totals {
@@ -140,6 +141,7 @@ export function emptyTotals(): Totals {
     cache_write_tokens: 0,
     reasoning_tokens: 0,
     cost_usd: 0,
+    cost_unknown_requests: 0,
   };
 }
 
@@ -158,6 +160,10 @@ export function expectedBy(calls: GenAiCall[], key: (c: GenAiCall) => string): M
     t.cache_read_tokens += c.cacheRead ?? 0;
     t.cache_write_tokens += c.cacheWrite ?? 0;
     t.reasoning_tokens += c.reasoning ?? 0;
+    // No cost on the span and (in these tests) a model without a price: the cost is unknown.
+    if (c.costUsd === undefined && c.input + c.output + (c.cacheRead ?? 0) + (c.cacheWrite ?? 0) > 0) {
+      t.cost_unknown_requests++;
+    }
     micros.set(k, (micros.get(k) ?? 0) + Math.round((c.costUsd ?? 0) * 1e6));
     out.set(k, t);
   }
