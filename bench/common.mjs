@@ -1,22 +1,43 @@
 // Names and small helpers shared by the orchestrator, the worker and the fake server.
 
 export const BENCH_MODEL = 'gpt-4o-mini';
+export const ANTHROPIC_MODEL = 'claude-sonnet-4-20250514';
 export const STREAM_CHUNKS = 100;
 /** role chunk + one per content piece + finish_reason chunk + usage chunk */
 export const STREAM_EVENTS = STREAM_CHUNKS + 3;
+/**
+ * message_start, content_block_start, one content_block_delta per piece, content_block_stop, message_delta,
+ * message_stop (the server also sends a `ping`, which the SDK does not yield)
+ */
+export const ANTHROPIC_STREAM_EVENTS = STREAM_CHUNKS + 5;
 export const CONCURRENCY = 32;
 
 /** `none` first: every instrumented configuration is measured against it. */
 export const CONFIGS = ['none', 'llmtel', 'otel', 'traceloop', 'arize'];
 export const PEERS = ['otel', 'traceloop', 'arize'];
-export const SCENARIOS = ['plain', 'stream', 'concurrent'];
+export const SCENARIOS = ['plain', 'stream', 'concurrent', 'anthropic-plain', 'anthropic-stream'];
 
+/** The instrumentation each configuration enables, by the SDK a scenario calls. */
 export const CONFIG_PACKAGES = {
-  llmtel: '@llmtel/instrumentation-openai',
-  otel: '@opentelemetry/instrumentation-openai',
-  traceloop: '@traceloop/instrumentation-openai',
-  arize: '@arizeai/openinference-instrumentation-openai',
+  openai: {
+    llmtel: '@llmtel/instrumentation-openai',
+    otel: '@opentelemetry/instrumentation-openai',
+    traceloop: '@traceloop/instrumentation-openai',
+    arize: '@arizeai/openinference-instrumentation-openai',
+  },
+  anthropic: {
+    llmtel: '@llmtel/instrumentation-anthropic',
+    traceloop: '@traceloop/instrumentation-anthropic',
+    arize: '@arizeai/openinference-instrumentation-anthropic',
+  },
 };
+
+/** `anthropic-*` scenarios call @anthropic-ai/sdk; the others (and `heap`) call openai. */
+export const providerOf = (scenario) => (scenario.startsWith('anthropic-') ? 'anthropic' : 'openai');
+
+/** The configurations that exist for a scenario's SDK (there is no `otel` Anthropic instrumentation). */
+export const configsFor = (scenario) =>
+  CONFIGS.filter((c) => c === 'none' || c in CONFIG_PACKAGES[providerOf(scenario)]);
 
 export function median(values) {
   if (values.length === 0) return NaN;

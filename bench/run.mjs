@@ -1,11 +1,11 @@
-// `npm run bench`: added CPU per OpenAI call for llmtel and three peer instrumentations, side by side.
+// `npm run bench`: added CPU per OpenAI and Anthropic call for llmtel and the peer instrumentations, side by side.
 //
 // Every (scenario, configuration, repetition) runs in a fresh `node bench/worker.mjs` process; configurations
 // alternate (the order rotates every repetition) so that drift on a shared machine spreads over all of them. The fake
-// OpenAI server runs in its own process. Also measures `@llmtel/node/register` start-up time and llmtel's heap over
-// 100k calls. Prints a table and writes bench/results/latest.json.
+// OpenAI/Anthropic server runs in its own process. Also measures `@llmtel/node/register` start-up time and llmtel's
+// heap over 100k calls. Prints a table and writes bench/results/latest.json.
 //
-//   node bench/run.mjs [--quick] [--reps N] [--configs none,llmtel,otel] [--scenarios plain,stream]
+//   node bench/run.mjs [--quick] [--reps N] [--configs none,llmtel,otel] [--scenarios plain,anthropic-stream]
 //                      [--no-startup] [--no-heap] [--heap-baseline] [--timeout-s 180]
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -14,7 +14,17 @@ import { createServer as createNetServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CONCURRENCY, CONFIGS, PEERS, SCENARIOS, STREAM_CHUNKS, median, parseArgs } from './common.mjs';
+import {
+  CONCURRENCY,
+  CONFIGS,
+  PEERS,
+  SCENARIOS,
+  STREAM_CHUNKS,
+  configsFor,
+  median,
+  parseArgs,
+  providerOf,
+} from './common.mjs';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -27,8 +37,20 @@ const plan = {
   scenarios: args.scenarios ? String(args.scenarios).split(',') : SCENARIOS,
   // [warm-up calls, timed calls] per scenario
   calls: quick
-    ? { plain: [100, 300], stream: [30, 100], concurrent: [96, 320] }
-    : { plain: [300, 2000], stream: [60, 500], concurrent: [320, 2048] },
+    ? {
+        plain: [100, 300],
+        stream: [30, 100],
+        concurrent: [96, 320],
+        'anthropic-plain': [100, 300],
+        'anthropic-stream': [30, 100],
+      }
+    : {
+        plain: [300, 2000],
+        stream: [60, 500],
+        concurrent: [320, 2048],
+        'anthropic-plain': [300, 2000],
+        'anthropic-stream': [60, 500],
+      },
   heap: quick ? { calls: 10_000, every: 2_000, warmup: 1_000 } : { calls: 100_000, every: 10_000, warmup: 3_000 },
   startupRuns: quick ? 3 : 7,
   timeoutMs: Number(args['timeout-s'] ?? (quick ? 60 : 120)) * 1000,
@@ -104,10 +126,11 @@ function workerEnv() {
 
 async function overhead(port) {
   const runs = [];
-  const total = plan.reps * plan.scenarios.length * plan.configs.length;
+  const total = plan.reps * plan.scenarios.reduce((n, s) => n + configsOf(s).length, 0);
   for (let rep = 0; rep < plan.reps; rep++) {
-    const order = plan.configs.map((_, i) => plan.configs[(i + rep) % plan.configs.length]);
     for (const scenario of plan.scenarios) {
+      const configs = configsOf(scenario);
+      const order = configs.map((_, i) => configs[(i + rep) % configs.length]);
       const [warmup, calls] = plan.calls[scenario];
       for (const config of order) {
         const r = await runWorker([
@@ -123,6 +146,11 @@ async function overhead(port) {
   return runs;
 }
 
+/** The configurations of this run that exist for a scenario's SDK (no `otel` for Anthropic), `none` first. */
+function configsOf(scenario) {
+  return plan.configs.filter((c) => configsFor(scenario).includes(c));
+}
+
 function summarize(runs) {
   const rows = [];
   const verdicts = [];
@@ -132,7 +160,7 @@ function summarize(runs) {
     const base = median(baseRuns.map((r) => r.cpuUsPerCall));
     const blockBase = median(baseRuns.map((r) => r.cpuUsPerCallBlockMedian));
     const perConfig = {};
-    for (const config of plan.configs) {
+    for (const config of configsOf(scenario)) {
       const all = of(config);
       const ok = all.filter((r) => !r.error);
       const errors = [...new Set(all.filter((r) => r.error).map((r) => r.error.split('\n')[0]))];
@@ -160,7 +188,7 @@ function summarize(runs) {
     const best = lowest('addedMedian');
     const blockBest = lowest('blockAddedMedian');
     const ratioTo = (value, bestValue) => (bestValue > 0 ? value / bestValue : NaN);
-    for (const config of plan.configs) {
+    for (const config of configsOf(scenario)) {
       const s = perConfig[config];
       rows.push({
         scenario,
@@ -333,14 +361,32 @@ function legendLines(runs) {
     traceloop: 'defaults: prompts/completions on spans (traceContent)',
     arize: 'defaults: input/output values on spans',
   };
-  return Object.keys(content)
-    .filter((c) => plan.configs.includes(c))
-    .map((c) => {
-      const r = runs.find((x) => x.config === c && !x.error);
-      if (!r) return `  ${c}: no successful run`;
+  const sdkNote = {
+    openai: '',
+    // 0.134 and later start their own span per call whenever a global tracer provider exists
+    anthropic: ' (the last release without its own tracing, so no configuration also pays for the SDK tracing itself)',
+  };
+  const lines = [];
+  for (const provider of ['openai', 'anthropic']) {
+    const scenarios = plan.scenarios.filter((s) => providerOf(s) === provider);
+    if (scenarios.length === 0) continue;
+    const ofProvider = runs.filter((x) => !x.error && scenarios.includes(x.scenario));
+    const sdk = ofProvider.find((x) => x.sdkVersion);
+    lines.push(
+      `${scenarios.join(', ')}: ${sdk ? `${sdk.sdk} ${sdk.sdkVersion}${sdkNote[provider]}` : 'no successful run'}`,
+    );
+    for (const c of configsOf(scenarios[0]).filter((x) => x !== 'none')) {
+      const r = ofProvider.find((x) => x.config === c);
+      if (!r) {
+        lines.push(`  ${c}: no successful run`);
+        continue;
+      }
       const metrics = r.metrics?.names?.length ? r.metrics.names.join(', ') : 'no metrics';
-      return `  ${c}: ${content[c]}; span attributes ${r.sampleSpan?.attributes.length ?? 0}; ${metrics}`;
-    });
+      const attributes = r.sampleSpan?.attributes.length ?? 0;
+      lines.push(`  ${c} (${r.instrumentationVersion}): ${content[c]}; span attributes ${attributes}; ${metrics}`);
+    }
+  }
+  return lines;
 }
 
 function verdictLines(summary) {
@@ -441,13 +487,14 @@ try {
 }
 
 const summary = summarize(runs);
-const [warmPlain, timedPlain] = plan.calls.plain;
+const sdks = [...new Set(runs.filter((r) => r.sdkVersion).map((r) => `${r.sdk} ${r.sdkVersion}`))];
 const printed = [
   `llmtel bench ${new Date().toISOString()}: node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ` +
-    `load avg ${loadAtStart} at start → ${loadNow()} at end; openai ${runs.find((r) => r.openaiVersion)?.openaiVersion}`,
-  `${plan.reps} reps per configuration, each in a fresh process, order rotated per rep; per process: ` +
-    `plain ${warmPlain} warm-up + ${timedPlain} timed calls, stream ${plan.calls.stream.join(' + ')} ` +
-    `(${STREAM_CHUNKS}-chunk streams with usage), concurrent ${plan.calls.concurrent.join(' + ')} (${CONCURRENCY} in flight)`,
+    `load avg ${loadAtStart} at start → ${loadNow()} at end; ${sdks.join(', ')}`,
+  `${plan.reps} reps per configuration, each in a fresh process, order rotated per rep; per process, warm-up + timed ` +
+    `calls: ${plan.scenarios.map((s) => `${s} ${plan.calls[s].join(' + ')}`).join(', ')}; streams have ` +
+    `${STREAM_CHUNKS} content chunks and usage` +
+    (plan.scenarios.includes('concurrent') ? `; concurrent keeps ${CONCURRENCY} calls in flight` : ''),
   'CPU = process.cpuUsage() user+system per call; added = median(config) − median(none); medians over reps',
   '',
   ...overheadTable(summary),

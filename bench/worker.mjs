@@ -1,18 +1,33 @@
-// One measurement in a fresh process: sets up the same OTel SDK for every configuration, enables exactly one OpenAI
-// instrumentation (or none), loads openai 6 from bench/node_modules AFTER enabling it, warms up, then measures the
-// process CPU (user + system, all threads) of a fixed number of calls against the fake server. Prints one JSON line.
+// One measurement in a fresh process: sets up the same OTel SDK for every configuration, enables exactly one
+// instrumentation of the scenario's SDK (or none), loads that SDK (openai 6 or @anthropic-ai/sdk 0.133) from
+// bench/node_modules AFTER enabling it, warms up, then measures the process CPU (user + system, all threads) of a fixed
+// number of calls against the fake server. Prints one JSON line.
 //
 //   node bench/worker.mjs --config llmtel --scenario plain --port 12345 --calls 2000 --warmup 300
+//   node bench/worker.mjs --config arize --scenario anthropic-stream --port 12345 --calls 500 --warmup 60
 //   node --expose-gc bench/worker.mjs --config llmtel --scenario heap --port 12345 --calls 100000 --sample-every 10000
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { BENCH_MODEL, CONCURRENCY, CONFIG_PACKAGES, STREAM_EVENTS, median, parseArgs, slope } from './common.mjs';
+import {
+  ANTHROPIC_MODEL,
+  ANTHROPIC_STREAM_EVENTS,
+  BENCH_MODEL,
+  CONCURRENCY,
+  CONFIG_PACKAGES,
+  SCENARIOS,
+  STREAM_EVENTS,
+  median,
+  parseArgs,
+  providerOf,
+  slope,
+} from './common.mjs';
 
 const require = createRequire(import.meta.url);
 const args = parseArgs(process.argv.slice(2));
 const config = String(args.config ?? 'none');
 const scenario = String(args.scenario ?? 'plain');
+const provider = providerOf(scenario);
 const port = Number(args.port);
 const calls = Number(args.calls ?? 2000);
 const warmup = Number(args.warmup ?? 300);
@@ -26,7 +41,10 @@ function fail(message, extra = {}) {
 }
 
 if (!(port > 0)) fail('--port is required');
-if (!['none', ...Object.keys(CONFIG_PACKAGES)].includes(config)) fail(`unknown config ${config}`);
+if (![...SCENARIOS, 'heap'].includes(scenario)) fail(`unknown scenario ${scenario}`);
+if (!['none', ...Object.keys(CONFIG_PACKAGES[provider])].includes(config)) {
+  fail(`config ${config} has no ${provider} instrumentation`);
+}
 
 // ---- the same OTel SDK in every configuration ------------------------------------------------------------------
 const api = require('@opentelemetry/api');
@@ -64,9 +82,11 @@ let instrumentationVersion;
 let callbackEvents = 0;
 function enableInstrumentation() {
   if (config === 'none') return;
-  const pkg = CONFIG_PACKAGES[config];
+  const pkg = CONFIG_PACKAGES[provider][config];
   instrumentationVersion = packageVersion(pkg);
   const mod = require(pkg);
+  // every package names its class after the SDK it patches
+  const Instrumentation = provider === 'anthropic' ? mod.AnthropicInstrumentation : mod.OpenAIInstrumentation;
   let instrumentation;
   if (config === 'llmtel') {
     // "with cost and callbacks on": default pricing, plus one registered handler that listens to every event.
@@ -77,12 +97,12 @@ function enableInstrumentation() {
       onLlmEnd: () => void callbackEvents++,
       onLlmError: () => void callbackEvents++,
     });
-    instrumentation = new mod.OpenAIInstrumentation();
+    instrumentation = new Instrumentation();
   } else if (config === 'arize') {
-    instrumentation = new mod.OpenAIInstrumentation({});
+    instrumentation = new Instrumentation({});
   } else {
     // otel: captureMessageContent default (false); traceloop: defaults (traceContent true, enrichTokens false).
-    instrumentation = new mod.OpenAIInstrumentation();
+    instrumentation = new Instrumentation();
   }
   instrumentation.setTracerProvider(tracerProvider);
   instrumentation.setMeterProvider(meterProvider);
@@ -110,17 +130,41 @@ try {
   fail(`enabling ${config} failed: ${err?.stack ?? err}`);
 }
 
-// openai 6.x from bench/node_modules (the peers support openai < 7), loaded after the instrumentation hooked require.
-const openaiModule = require('openai');
-const openaiVersion = packageVersion('openai');
-const OpenAI = openaiModule.OpenAI ?? openaiModule.default ?? openaiModule;
-const client = new OpenAI({
-  apiKey: 'sk-bench',
-  baseURL: `http://127.0.0.1:${port}/v1`,
-  maxRetries: 0,
-  timeout: 30_000,
-});
+// The SDK from bench/node_modules, loaded after the instrumentation hooked require: openai 6.x (the peers support
+// openai < 7), or @anthropic-ai/sdk 0.133, the last release before the SDK traces itself (0.134 starts its own
+// `anthropic.messages.create` span whenever a global tracer provider exists, which would bill every configuration
+// but `none` and llmtel, which claims that span, for a second tracer).
+const sdkName = provider === 'anthropic' ? '@anthropic-ai/sdk' : 'openai';
+const sdkVersion = packageVersion(sdkName);
+const openaiVersion = provider === 'openai' ? sdkVersion : undefined;
+const client = provider === 'anthropic' ? anthropicClient() : openaiClient();
 const messages = [{ role: 'user', content: 'Say hello.' }];
+
+function openaiClient() {
+  const openaiModule = require('openai');
+  const OpenAI = openaiModule.OpenAI ?? openaiModule.default ?? openaiModule;
+  return new OpenAI({ apiKey: 'sk-bench', baseURL: `http://127.0.0.1:${port}/v1`, maxRetries: 0, timeout: 30_000 });
+}
+
+function anthropicClient() {
+  const anthropicModule = require('@anthropic-ai/sdk');
+  const Anthropic = anthropicModule.Anthropic ?? anthropicModule.default ?? anthropicModule;
+  return new Anthropic({ apiKey: 'sk-ant-bench', baseURL: `http://127.0.0.1:${port}`, maxRetries: 0, timeout: 30_000 });
+}
+
+async function anthropicPlainCall() {
+  const res = await client.messages.create({ model: ANTHROPIC_MODEL, max_tokens: 256, messages });
+  if (res.content.length !== 1) throw new Error('unexpected message');
+}
+
+async function anthropicStreamCall() {
+  const stream = await client.messages.create({ model: ANTHROPIC_MODEL, max_tokens: 256, messages, stream: true });
+  let events = 0;
+  for await (const _event of stream) events++;
+  if (events !== ANTHROPIC_STREAM_EVENTS) {
+    throw new Error(`stream had ${events} events, expected ${ANTHROPIC_STREAM_EVENTS}`);
+  }
+}
 
 async function plainCall() {
   const res = await client.chat.completions.create({ model: BENCH_MODEL, messages });
@@ -145,9 +189,18 @@ async function concurrentBatch() {
   await Promise.all(batch);
 }
 
+const UNITS = {
+  plain: plainCall,
+  heap: plainCall,
+  stream: streamCall,
+  concurrent: concurrentBatch,
+  'anthropic-plain': anthropicPlainCall,
+  'anthropic-stream': anthropicStreamCall,
+};
+
 /** Runs `n` units of the scenario; returns the number of LLM calls made. */
 async function run(n) {
-  const unit = scenario === 'stream' ? streamCall : scenario === 'concurrent' ? concurrentBatch : plainCall;
+  const unit = UNITS[scenario];
   const perUnit = scenario === 'concurrent' ? CONCURRENCY : 1;
   const drainEvery = Math.max(1, Math.floor(DRAIN_EVERY / perUnit));
   for (let i = 1; i <= n; i++) {
@@ -182,7 +235,7 @@ async function measure() {
   const warmCalls = await run(warmupUnits);
   await settle();
   if (config !== 'none' && spanCount === 0) {
-    fail(`${config} produced no spans for openai ${openaiVersion}: it did not patch this version`, { openaiVersion });
+    fail(`${config} produced no spans for ${sdkName} ${sdkVersion}: it did not patch this version`, { sdkVersion });
   }
   // "with cost and callbacks on" must really be on, or the comparison flatters llmtel.
   if (config === 'llmtel') {
@@ -231,6 +284,8 @@ async function measure() {
     callbackEvents: config === 'llmtel' ? callbackEvents : undefined,
     sampleSpan: sampleSpan && { name: sampleSpan.name, attributes: Object.keys(sampleSpan.attributes).sort() },
     openaiVersion,
+    sdk: sdkName,
+    sdkVersion,
     instrumentationVersion,
     node: process.version,
   };
@@ -280,5 +335,5 @@ try {
   await meterProvider.shutdown();
   process.exit(0);
 } catch (err) {
-  fail(String(err?.stack ?? err), { openaiVersion });
+  fail(String(err?.stack ?? err), { sdkVersion });
 }

@@ -1,12 +1,17 @@
-// The demo's example app: an ordinary program using the real `openai` SDK, with no telemetry code except
+// The demo's example app: an ordinary program using the real `openai`, `@anthropic-ai/sdk` and `@google/genai` SDKs
+// side by side, with no telemetry code except
 // attribution (`withLlmContext`) and one span of its own around each unit of work. `llmtel-demo` runs it with
 // `node --import @llmtel/node/register`, which is all it takes to trace it.
 import { withLlmContext } from '@llmtel/core';
 import { trace } from '@opentelemetry/api';
+import type Anthropic from '@anthropic-ai/sdk';
+import type { GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
 
 const CHAT_MODEL = process.env.LLMTEL_DEMO_CHAT_MODEL ?? 'gpt-4o-mini';
 const EMBEDDING_MODEL = process.env.LLMTEL_DEMO_EMBEDDING_MODEL ?? 'text-embedding-3-small';
+const CLAUDE_MODEL = process.env.LLMTEL_DEMO_CLAUDE_MODEL ?? 'claude-haiku-4-5';
+const GEMINI_MODEL = process.env.LLMTEL_DEMO_GEMINI_MODEL ?? 'gemini-2.5-flash';
 
 // Long enough (over 1024 tokens) for the provider's prompt cache to kick in on the second ticket.
 const SUPPORT_POLICY = [
@@ -67,6 +72,88 @@ async function draftReply(): Promise<void> {
   log(`drafted reply: ${response.output_text}`);
 }
 
+type AnthropicClient = Anthropic;
+type GeminiClient = GoogleGenAI;
+
+// The Anthropic and Gemini SDKs are optional peers: without them the app skips their calls.
+function isMissingModule(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === 'ERR_MODULE_NOT_FOUND';
+}
+
+async function anthropicClient(): Promise<AnthropicClient | undefined> {
+  let AnthropicSdk: typeof Anthropic;
+  try {
+    ({ default: AnthropicSdk } = await import('@anthropic-ai/sdk'));
+  } catch (err) {
+    if (!isMissingModule(err)) throw err;
+    log('skipping the Anthropic calls: @anthropic-ai/sdk is not installed (npm install @anthropic-ai/sdk)');
+    return undefined;
+  }
+  // Reads ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL (the demo points the latter at its fake API).
+  return new AnthropicSdk({ maxRetries: 0 });
+}
+
+async function geminiClient(): Promise<GeminiClient | undefined> {
+  let GoogleGenAISdk: typeof GoogleGenAI;
+  try {
+    ({ GoogleGenAI: GoogleGenAISdk } = await import('@google/genai'));
+  } catch (err) {
+    if (!isMissingModule(err)) throw err;
+    log('skipping the Gemini calls: @google/genai is not installed (npm install @google/genai)');
+    return undefined;
+  }
+  // GOOGLE_GEMINI_BASE_URL is set by the demo to point at its fake API.
+  const baseUrl = process.env.GOOGLE_GEMINI_BASE_URL;
+  return new GoogleGenAISdk({
+    apiKey: process.env.GEMINI_API_KEY ?? process.env.GOOGLE_API_KEY,
+    ...(baseUrl ? { httpOptions: { baseUrl } } : {}),
+  });
+}
+
+async function claudeTicket(anthropic: AnthropicClient, question: string): Promise<void> {
+  const message = await anthropic.messages.create({
+    model: CLAUDE_MODEL,
+    max_tokens: 60,
+    // Marked for Anthropic's prompt cache, so the second ticket reads the policy from the cache.
+    system: [{ type: 'text', text: SUPPORT_POLICY, cache_control: { type: 'ephemeral' } }],
+    messages: [{ role: 'user', content: question }],
+  });
+  const text = message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
+  log(`claude answer: ${text}`);
+}
+
+async function claudeStreamedSummary(anthropic: AnthropicClient): Promise<void> {
+  const stream = anthropic.messages.stream({
+    model: CLAUDE_MODEL,
+    max_tokens: 60,
+    messages: [{ role: 'user', content: 'Summarise the benefits of an aisle seat in one sentence.' }],
+  });
+  let text = '';
+  for await (const event of stream) {
+    if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') text += event.delta.text;
+  }
+  log(`claude streamed answer: ${text}`);
+}
+
+async function geminiTranslate(gemini: GeminiClient): Promise<void> {
+  const response = await gemini.models.generateContent({
+    model: GEMINI_MODEL,
+    contents: 'Translate to French, in one line: Your flight is now boarding at gate 12.',
+    config: { systemInstruction: 'You translate airline announcements.', maxOutputTokens: 200 },
+  });
+  log(`gemini answer: ${response.text ?? ''}`);
+}
+
+async function geminiStreamedTip(gemini: GeminiClient): Promise<void> {
+  const stream = await gemini.models.generateContentStream({
+    model: GEMINI_MODEL,
+    contents: 'Give one tip for travelling with a pet, in one sentence.',
+  });
+  let text = '';
+  for await (const chunk of stream) text += chunk.text ?? '';
+  log(`gemini streamed answer: ${text}`);
+}
+
 async function misconfiguredCall(): Promise<void> {
   try {
     await client.chat.completions.create({
@@ -95,6 +182,25 @@ await withLlmContext({ userId: 'alice', sessionId: 'ticket-1042', agentName: 'su
     await streamedSummary();
   }),
 );
+const anthropic = await anthropicClient();
+if (anthropic) {
+  await withLlmContext({ userId: 'dave', sessionId: 'ticket-1044', agentName: 'claude-support-agent' }, () =>
+    unitOfWork('support ticket 1044', async () => {
+      await claudeTicket(anthropic, 'My suitcase did not arrive. What should I do?');
+      await claudeTicket(anthropic, 'Can you also tell me how long a claim takes?');
+      await claudeStreamedSummary(anthropic);
+    }),
+  );
+}
+const gemini = await geminiClient();
+if (gemini) {
+  await withLlmContext({ userId: 'erin', sessionId: 'batch-8', agentName: 'announcement-translator' }, () =>
+    unitOfWork('translate announcements', async () => {
+      await geminiTranslate(gemini);
+      await geminiStreamedTip(gemini);
+    }),
+  );
+}
 await withLlmContext({ userId: 'bob', sessionId: 'batch-7', agentName: 'search-indexer' }, () =>
   unitOfWork('index help articles', indexDocuments),
 );

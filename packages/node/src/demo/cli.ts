@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `llmtel-demo` / `npm run demo`: runs the example app (app.js) through `node --import @llmtel/node/register` and
-// shows what llmtel captured. Without OPENAI_API_KEY the app talks to a built-in loopback fake of the OpenAI API;
+// shows what llmtel captured. Without OPENAI_API_KEY, ANTHROPIC_API_KEY or GEMINI_API_KEY the app talks to built-in
+// loopback fakes of the OpenAI, Anthropic and Gemini APIs instead of the real ones;
 // without an OTLP endpoint the app exports OTLP/HTTP JSON to a loopback receiver here, which prints a trace tree and
 // a usage summary. With OTEL_EXPORTER_OTLP_ENDPOINT set, the app exports there instead.
 import { spawn } from 'node:child_process';
@@ -9,12 +10,14 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { startFakeAnthropicGeminiServer, type FakeAnthropicGeminiServer } from './fake-anthropic-gemini-server.js';
 import { startFakeOpenAIServer, type FakeOpenAIServer } from './fake-openai-server.js';
 import {
   decodeHistograms,
   decodeTraces,
   metricNames,
   renderTimeToFirstChunk,
+  renderProviderSummary,
   renderTraceTree,
   renderUsageSummary,
   type DemoHistogramPoint,
@@ -103,6 +106,27 @@ async function main(): Promise<number> {
     env.OPENAI_BASE_URL = fake.baseUrl;
     process.stdout.write(`llmtel-demo: no OPENAI_API_KEY, using the built-in fake OpenAI API at ${fake.baseUrl}\n`);
   }
+  let fakeOthers: FakeAnthropicGeminiServer | undefined;
+  if (env.ANTHROPIC_API_KEY) {
+    process.stdout.write('llmtel-demo: ANTHROPIC_API_KEY is set, calling the real Anthropic API\n');
+  } else {
+    fakeOthers = await startFakeAnthropicGeminiServer();
+    env.ANTHROPIC_API_KEY = 'sk-ant-llmtel-demo-not-a-real-key';
+    env.ANTHROPIC_BASE_URL = fakeOthers.baseUrl;
+    process.stdout.write(
+      `llmtel-demo: no ANTHROPIC_API_KEY, using the built-in fake Anthropic API at ${fakeOthers.baseUrl}\n`,
+    );
+  }
+  if (env.GEMINI_API_KEY || env.GOOGLE_API_KEY) {
+    process.stdout.write('llmtel-demo: GEMINI_API_KEY is set, calling the real Gemini API\n');
+  } else {
+    fakeOthers ??= await startFakeAnthropicGeminiServer();
+    env.GEMINI_API_KEY = 'llmtel-demo-not-a-real-key';
+    env.GOOGLE_GEMINI_BASE_URL = fakeOthers.baseUrl;
+    process.stdout.write(
+      `llmtel-demo: no GEMINI_API_KEY, using the built-in fake Gemini API at ${fakeOthers.baseUrl}\n`,
+    );
+  }
 
   let receiver: Receiver | undefined;
   if (exportsElsewhere) {
@@ -126,11 +150,13 @@ async function main(): Promise<number> {
     code = await runApp(env);
   } finally {
     await fake?.close();
+    await fakeOthers?.close();
     await receiver?.close();
   }
 
   if (receiver) {
     const out: string[] = ['', 'What llmtel captured', '', renderTraceTree(receiver.spans), ''];
+    out.push('Usage by provider', renderProviderSummary(receiver.spans), '');
     out.push('Usage by user and model', renderUsageSummary(receiver.spans), '');
     const ttfc = renderTimeToFirstChunk(receiver.histograms);
     if (ttfc) out.push('Time to first chunk (streamed calls)', ttfc, '');

@@ -119,14 +119,18 @@ export function formatUsd(usd: number): string {
 function llmDetails(span: DemoSpan): string {
   const a = span.attributes;
   const parts: string[] = [];
+  const provider = str(a['gen_ai.provider.name']);
+  if (provider) parts.push(provider);
   const responseModel = str(a['gen_ai.response.model']);
   if (responseModel) parts.push(`model ${responseModel}`);
   const input = num(a['gen_ai.usage.input_tokens']);
   const output = num(a['gen_ai.usage.output_tokens']);
   const cached = num(a['gen_ai.usage.cache_read.input_tokens']);
+  const cacheWrite = num(a['gen_ai.usage.cache_creation.input_tokens']);
   if (input !== undefined || output !== undefined) {
     let tokens = `tokens in ${fmtInt(input ?? 0)}`;
     if (cached) tokens += ` (cached ${fmtInt(cached)})`;
+    if (cacheWrite) tokens += ` (cache write ${fmtInt(cacheWrite)})`;
     if (output !== undefined) tokens += ` / out ${fmtInt(output)}`;
     if (a['llmtel.usage.estimated'] === true) tokens += ' (estimated)';
     parts.push(tokens);
@@ -180,6 +184,7 @@ export function renderTraceTree(spans: DemoSpan[]): string {
 
 interface UsageRow {
   user: string;
+  provider: string;
   model: string;
   calls: number;
   errors: number;
@@ -190,24 +195,30 @@ interface UsageRow {
   priced: boolean;
 }
 
-function table(header: string[], rows: string[][]): string {
+/** Text columns (the first `textColumns`) are left-aligned, numbers right-aligned. */
+function table(header: string[], rows: string[][], textColumns: number): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]): string =>
-    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+    cells.map((c, i) => (i < textColumns ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(header), ...rows.map(line)].map((l) => `  ${l.trimEnd()}`).join('\n');
 }
 
-/** Calls, tokens and cost per user and model, from the billable LLM spans. */
-export function renderUsageSummary(spans: DemoSpan[]): string {
+/** Calls, tokens and cost per key (user, provider, model), from the billable LLM spans. */
+function usageRows(
+  spans: DemoSpan[],
+  keyOf: (row: Pick<UsageRow, 'user' | 'provider' | 'model'>) => string,
+): UsageRow[] {
   const rows = new Map<string, UsageRow>();
   for (const span of spans.filter(isLlmSpan)) {
     const a = span.attributes;
     if (a['llmtel.usage.billable'] === false) continue;
     const user = str(a['user.id']) ?? '(none)';
+    const provider = str(a['gen_ai.provider.name']) ?? '(unknown)';
     const model = str(a['gen_ai.request.model']) ?? '(unknown)';
-    const key = `${user}\u0000${model}`;
+    const key = keyOf({ user, provider, model });
     const row = rows.get(key) ?? {
       user,
+      provider,
       model,
       calls: 0,
       errors: 0,
@@ -229,19 +240,37 @@ export function renderUsageSummary(spans: DemoSpan[]): string {
     }
     rows.set(key, row);
   }
-  const sorted = [...rows.values()].sort((a, b) => a.user.localeCompare(b.user) || a.model.localeCompare(b.model));
+  return [...rows.values()];
+}
+
+const usageCells = (r: UsageRow): string[] => [
+  r.errors > 0 ? `${r.calls} (${r.errors} failed)` : String(r.calls),
+  fmtInt(r.input),
+  fmtInt(r.cached),
+  fmtInt(r.output),
+  r.priced ? formatUsd(r.cost) : '-',
+];
+const USAGE_HEADER = ['calls', 'in tokens', 'cached', 'out tokens', 'cost'];
+
+/** Calls, tokens and cost per user, provider and model, from the billable LLM spans. */
+export function renderUsageSummary(spans: DemoSpan[]): string {
+  const sorted = usageRows(spans, (r) => `${r.user}\u0000${r.provider}\u0000${r.model}`).sort(
+    (a, b) => a.user.localeCompare(b.user) || a.provider.localeCompare(b.provider) || a.model.localeCompare(b.model),
+  );
   const totalCost = sorted.reduce((s, r) => s + r.cost, 0);
-  const body = sorted.map((r) => [
-    r.user,
-    r.model,
-    r.errors > 0 ? `${r.calls} (${r.errors} failed)` : String(r.calls),
-    fmtInt(r.input),
-    fmtInt(r.cached),
-    fmtInt(r.output),
-    r.priced ? formatUsd(r.cost) : '-',
-  ]);
-  body.push(['total', '', String(sorted.reduce((s, r) => s + r.calls, 0)), '', '', '', formatUsd(totalCost)]);
-  return table(['user', 'model', 'calls', 'in tokens', 'cached', 'out tokens', 'cost'], body);
+  const body = sorted.map((r) => [r.user, r.provider, r.model, ...usageCells(r)]);
+  body.push(['total', '', '', String(sorted.reduce((s, r) => s + r.calls, 0)), '', '', '', formatUsd(totalCost)]);
+  return table(['user', 'provider', 'model', ...USAGE_HEADER], body, 3);
+}
+
+/** The providers side by side: calls, tokens and cost of each. */
+export function renderProviderSummary(spans: DemoSpan[]): string {
+  const sorted = usageRows(spans, (r) => r.provider).sort((a, b) => a.provider.localeCompare(b.provider));
+  return table(
+    ['provider', ...USAGE_HEADER],
+    sorted.map((r) => [r.provider, ...usageCells(r)]),
+    1,
+  );
 }
 
 /** Average time to first chunk of streamed calls per request model, from the last export of the histogram. */
