@@ -1,4 +1,5 @@
 // Encoding of budget limits in Redis hashes: tokens as an integer, cost as integer micro-dollars.
+import { type Cluster, type Redis } from 'ioredis';
 import { CONFIG_FIELDS } from './keys.js';
 import { type BudgetLimits } from './types.js';
 import { costUsdToMicros, microsToUsd } from './utils.js';
@@ -47,3 +48,17 @@ export function toBudgetLimits(raw: RawLimits): BudgetLimits | undefined {
 }
 
 export const LIMIT_FIELDS = [CONFIG_FIELDS.limitTokens, CONFIG_FIELDS.limitCost] as const;
+
+export async function readLimits(redis: Redis | Cluster, key: string): Promise<RawLimits> {
+  return rawLimitsFromValues(await redis.hmget(key, ...LIMIT_FIELDS));
+}
+
+/** Replaces both limits of `key` in one transaction; a quantity left out has no limit. */
+export async function writeLimits(redis: Redis | Cluster, key: string, raw: RawLimits): Promise<void> {
+  const multi = redis.multi().hdel(key, ...LIMIT_FIELDS);
+  if (raw.tokens !== undefined) multi.hset(key, CONFIG_FIELDS.limitTokens, raw.tokens);
+  if (raw.costMicros !== undefined) multi.hset(key, CONFIG_FIELDS.limitCost, raw.costMicros);
+  const replies = await multi.exec();
+  const failed = replies?.find(([err]) => err)?.[0];
+  if (failed) throw failed;
+}

@@ -1,7 +1,8 @@
 // Turning counter hashes into report totals and groups. Counters are integers (cost in micro-dollars) until the
 // very end, so sums are exact; cost becomes USD only when the report is built.
 import { COUNTER_FIELDS, DAY_MARKER_FIELD, PACKED_COUNTERS_SIZE, parseComboField, type CounterField } from './keys.js';
-import { type UsageGroup, type UsageGroupBy, type UsageTotals } from './types.js';
+import { dayIdToIsoDate, isoWeekOf } from './cycle.js';
+import { type UsageGroup, type UsageGroupBy, type UsageReport, type UsageTotals } from './types.js';
 import { emptyTotals, microsToUsd } from './utils.js';
 
 /** Integer counters, named as in {@link COUNTER_FIELDS}. */
@@ -91,4 +92,27 @@ export function isTimeGrouping(groupBy: UsageGroupBy | undefined): groupBy is 'd
 
 export function isEmpty(c: Counters): boolean {
   return COUNTER_FIELDS.every((f) => c[f] === 0);
+}
+
+/** The group key of a day (`YYYYMMDD`) when grouping by time. */
+export function timeKey(day: string, groupBy: 'day' | 'week' | 'month'): string {
+  if (groupBy === 'day') return dayIdToIsoDate(day);
+  if (groupBy === 'week') return isoWeekOf(day);
+  return `${day.slice(0, 4)}-${day.slice(4, 6)}`;
+}
+
+export function report(
+  user: string,
+  from: number,
+  to: number,
+  totals: Counters,
+  groups: Map<string, Counters>,
+): UsageReport {
+  return {
+    user,
+    from: new Date(from).toISOString(),
+    to: new Date(to).toISOString(),
+    totals: countersToTotals(totals),
+    groups: groupsToReport(groups),
+  };
 }

@@ -2,17 +2,7 @@ import calculateSlot from 'cluster-key-slot';
 import { type Cluster, type Redis } from 'ioredis';
 import { encodeBatch, MAX_RECORD_ID_BYTES, modelOf, providerOf } from './batch.js';
 import { resolveStoreOptions, type ResolvedStoreOptions } from './config.js';
-import {
-  anchorOf,
-  cycleAt,
-  dayId,
-  dayIdToIsoDate,
-  daysBetween,
-  endOfDay,
-  isoWeekOf,
-  startOfDay,
-  toCycleStartDate,
-} from './cycle.js';
+import { anchorOf, cycleAt, dayId, daysBetween, endOfDay, startOfDay, toCycleStartDate } from './cycle.js';
 import { type RecordEntry } from './internal-types.js';
 import {
   CONFIG_FIELDS,
@@ -25,19 +15,21 @@ import {
   userDayKey,
   type IndexName,
 } from './keys.js';
-import { LIMIT_FIELDS, rawLimitsFromValues, toBudgetLimits, validateLimits, type RawLimits } from './limits.js';
+import { LIMIT_FIELDS, readLimits, toBudgetLimits, validateLimits, writeLimits, type RawLimits } from './limits.js';
 import { defineUsageCommands, RECORD_BATCH_COMMAND } from './lua.js';
+import { mapConcurrent, requireUser } from './utils.js';
 import { WriteQueue } from './write-queue.js';
 import {
   addCounters,
   countersFromPacked,
   countersToTotals,
   emptyCounters,
-  groupsToReport,
   isEmpty,
   isTimeGrouping,
   mergeGroups,
   parseDayHash,
+  report,
+  timeKey,
   type Counters,
 } from './report.js';
 import {
@@ -259,11 +251,11 @@ export class UsageStore {
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`topUsers: n must be a non-negative integer, got ${n}`);
     if (by !== 'cost' && by !== 'tokens') throw new TypeError(`topUsers: by must be 'cost' or 'tokens'`);
     const users = await this.listUsers();
-    const starts = await this.mapConcurrent(users, (u) =>
+    const starts = await mapConcurrent(READ_CONCURRENCY, users, (u) =>
       this.redis.hget(userConfigKey(this.prefix, u), CONFIG_FIELDS.cycleStart),
     );
     const cycles = users.map((_, i) => cycleAt(at.getTime(), anchorOf(starts[i], this.options.cycleStartDay)));
-    const values = await this.mapConcurrent(users, (u, i) =>
+    const values = await mapConcurrent(READ_CONCURRENCY, users, (u, i) =>
       this.redis.getBuffer(userCycleKey(this.prefix, u, dayId(cycles[i]!.start.getTime()))),
     );
     const rows = users.map((user, i) => {
@@ -398,47 +390,11 @@ export class UsageStore {
     return { tokens: tenant.tokens ?? defaults.tokens, costMicros: tenant.costMicros ?? defaults.costMicros };
   }
 
-  private async readLimits(key: string): Promise<RawLimits> {
-    return rawLimitsFromValues(await this.redis.hmget(key, ...LIMIT_FIELDS));
+  private readLimits(key: string): Promise<RawLimits> {
+    return readLimits(this.redis, key);
   }
 
-  private async writeLimits(key: string, raw: RawLimits): Promise<void> {
-    const multi = this.redis.multi().hdel(key, ...LIMIT_FIELDS);
-    if (raw.tokens !== undefined) multi.hset(key, CONFIG_FIELDS.limitTokens, raw.tokens);
-    if (raw.costMicros !== undefined) multi.hset(key, CONFIG_FIELDS.limitCost, raw.costMicros);
-    const replies = await multi.exec();
-    const failed = replies?.find(([err]) => err)?.[0];
-    if (failed) throw failed;
+  private writeLimits(key: string, raw: RawLimits): Promise<void> {
+    return writeLimits(this.redis, key, raw);
   }
-
-  private async mapConcurrent<T, R>(items: readonly T[], fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-    const out: R[] = new Array<R>(items.length);
-    for (let i = 0; i < items.length; i += READ_CONCURRENCY) {
-      const chunk = items.slice(i, i + READ_CONCURRENCY);
-      const results = await Promise.all(chunk.map((item, j) => fn(item, i + j)));
-      results.forEach((r, j) => (out[i + j] = r));
-    }
-    return out;
-  }
-}
-
-function requireUser(id: string): string {
-  if (typeof id !== 'string' || id === '') throw new TypeError('a non-empty id is required');
-  return id;
-}
-
-function timeKey(day: string, groupBy: 'day' | 'week' | 'month'): string {
-  if (groupBy === 'day') return dayIdToIsoDate(day);
-  if (groupBy === 'week') return isoWeekOf(day);
-  return `${day.slice(0, 4)}-${day.slice(4, 6)}`;
-}
-
-function report(user: string, from: number, to: number, totals: Counters, groups: Map<string, Counters>): UsageReport {
-  return {
-    user,
-    from: new Date(from).toISOString(),
-    to: new Date(to).toISOString(),
-    totals: countersToTotals(totals),
-    groups: groupsToReport(groups),
-  };
 }

@@ -53,3 +53,23 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, message: string)
 export class TimeoutError extends Error {
   override name = 'TimeoutError';
 }
+
+/** `fn` over `items`, at most `limit` at a time, results in order. */
+export async function mapConcurrent<T, R>(
+  limit: number,
+  items: readonly T[],
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  for (let i = 0; i < items.length; i += limit) {
+    const chunk = items.slice(i, i + limit);
+    const results = await Promise.all(chunk.map((item, j) => fn(item, i + j)));
+    results.forEach((r, j) => (out[i + j] = r));
+  }
+  return out;
+}
+
+export function requireUser(id: string): string {
+  if (typeof id !== 'string' || id === '') throw new TypeError('a non-empty id is required');
+  return id;
+}

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { delay, hash, pieces, readJson, tokensOf } from './fake-common.js';
 
 /**
  * A loopback stand-in for the Anthropic Messages API and the Gemini API, so the demo runs without API keys. It
@@ -62,24 +62,11 @@ interface State {
   chunkDelayMs: number;
 }
 
-function hash(text: string): number {
-  return createHash('sha256').update(text).digest().readUInt32BE(0);
-}
-
-/** Roughly four characters per token; never zero for non-empty text. */
-function tokensOf(text: string): number {
-  return text.length === 0 ? 0 : Math.ceil(text.length / 4);
-}
-
 /** Output split into streaming pieces; one piece counts as one output token. */
 function answerFor(prompt: string, maxTokens: unknown): { parts: string[]; truncated: boolean } {
-  const all = ANSWERS[hash(prompt) % ANSWERS.length]?.match(/\s*\S+/g) ?? [];
+  const all = pieces(ANSWERS[hash(prompt) % ANSWERS.length] ?? '');
   const limit = typeof maxTokens === 'number' && maxTokens > 0 ? maxTokens : Infinity;
   return all.length > limit ? { parts: all.slice(0, limit), truncated: true } : { parts: all, truncated: false };
-}
-
-function delay(ms: number): Promise<void> {
-  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 }
 
 function writeJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
@@ -265,21 +252,6 @@ async function geminiGenerate(
     res.write(`data: ${JSON.stringify(chunk)}\r\n\r\n`);
   }
   res.end();
-}
-
-function readJson(req: IncomingMessage, invalid: ApiError): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('error', reject);
-    req.on('end', () => {
-      try {
-        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-      } catch {
-        reject(invalid);
-      }
-    });
-  });
 }
 
 // The Gemini API serves the same models under its stable and beta versions; recent SDKs default to v1.

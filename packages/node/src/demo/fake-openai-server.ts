@@ -1,6 +1,19 @@
-import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { delay, hash, readJson, tokensOf } from './fake-common.js';
+import {
+  ApiError,
+  EMBEDDING_DIMENSIONS,
+  MODELS,
+  answerFor,
+  chatUsage,
+  contentText,
+  knownModel,
+  startSse,
+  usageFor,
+  writeJson,
+  type State,
+} from './fake-openai-wire.js';
 
 /**
  * A loopback stand-in for the OpenAI API, so the demo runs without an API key: it speaks the real wire protocol of
@@ -23,161 +36,6 @@ export interface FakeOpenAIServer {
   /** How many API requests were answered. */
   requestCount(): number;
   close(): Promise<void>;
-}
-
-/** Models the server knows, with the dated snapshot it reports as `model` (as the real API does). */
-const MODELS: Record<string, string> = {
-  'gpt-4o-mini': 'gpt-4o-mini-2024-07-18',
-  'gpt-4o': 'gpt-4o-2024-08-06',
-  'gpt-4.1': 'gpt-4.1-2025-04-14',
-  'gpt-4.1-mini': 'gpt-4.1-mini-2025-04-14',
-  'gpt-4.1-nano': 'gpt-4.1-nano-2025-04-14',
-  'gpt-5': 'gpt-5-2025-08-07',
-  'gpt-5-mini': 'gpt-5-mini-2025-08-07',
-  'gpt-5-nano': 'gpt-5-nano-2025-08-07',
-  'o4-mini': 'o4-mini-2025-04-16',
-  'text-embedding-3-small': 'text-embedding-3-small',
-  'text-embedding-3-large': 'text-embedding-3-large',
-  'text-embedding-ada-002': 'text-embedding-ada-002',
-};
-const EMBEDDING_DIMENSIONS: Record<string, number> = {
-  'text-embedding-3-small': 1536,
-  'text-embedding-3-large': 3072,
-  'text-embedding-ada-002': 1536,
-};
-
-const ANSWERS = [
-  'The Atlantic Ocean, near the South Atlantic ridge.',
-  'Paris is the capital of France.',
-  'A haiku has three lines of five, seven and five syllables.',
-  'Water boils at 100 degrees Celsius at sea level.',
-  'The quick brown fox jumps over the lazy dog.',
-  'Seven is a prime number.',
-];
-
-class ApiError extends Error {
-  readonly status: number;
-  readonly type: string;
-  readonly code: string | null;
-  readonly param: string | null;
-  constructor(status: number, type: string, code: string | null, message: string, param: string | null = null) {
-    super(message);
-    this.status = status;
-    this.type = type;
-    this.code = code;
-    this.param = param;
-  }
-}
-
-function hash(text: string): number {
-  return createHash('sha256').update(text).digest().readUInt32BE(0);
-}
-
-/** Roughly four characters per token, as OpenAI's rule of thumb; never zero for non-empty text. */
-function tokensOf(text: string): number {
-  return text.length === 0 ? 0 : Math.ceil(text.length / 4);
-}
-
-/** The text of a chat message's `content` (string or array of parts). */
-function contentText(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (Array.isArray(content)) {
-    return content.map((p) => (p && typeof p === 'object' && 'text' in p ? String(p.text) : '')).join(' ');
-  }
-  return '';
-}
-
-/** Output split into streaming pieces; one piece counts as one output token. */
-function pieces(text: string): string[] {
-  return text.match(/\s*\S+/g) ?? [];
-}
-
-function knownModel(model: unknown, kind: 'chat' | 'embeddings'): string {
-  if (typeof model !== 'string' || model === '') {
-    throw new ApiError(400, 'invalid_request_error', null, 'you must provide a model parameter', 'model');
-  }
-  const isEmbedding = model in EMBEDDING_DIMENSIONS;
-  if (!(model in MODELS) || isEmbedding !== (kind === 'embeddings')) {
-    throw new ApiError(
-      404,
-      'invalid_request_error',
-      'model_not_found',
-      `The model \`${model}\` does not exist or you do not have access to it.`,
-    );
-  }
-  return model;
-}
-
-function delay(ms: number): Promise<void> {
-  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
-}
-
-interface State {
-  seenPrompts: Set<string>;
-  requests: number;
-  chunkDelayMs: number;
-}
-
-/**
- * Prompt caching as OpenAI reports it: the longest prefix shared with an earlier prompt counts as cached once it
- * reaches 1024 tokens, in steps of 128 tokens.
- */
-function usageFor(state: State, prompt: string, promptTokens: number): { promptTokens: number; cachedTokens: number } {
-  let shared = 0;
-  for (const seen of state.seenPrompts) {
-    let i = 0;
-    const max = Math.min(seen.length, prompt.length);
-    while (i < max && seen.charCodeAt(i) === prompt.charCodeAt(i)) i++;
-    shared = Math.max(shared, i);
-  }
-  state.seenPrompts.add(prompt);
-  const sharedTokens = Math.min(tokensOf(prompt.slice(0, shared)), promptTokens);
-  const cachedTokens = sharedTokens >= 1024 ? Math.floor(sharedTokens / 128) * 128 : 0;
-  return { promptTokens, cachedTokens };
-}
-
-function answerFor(prompt: string, maxTokens: unknown): { parts: string[]; finishReason: 'stop' | 'length' } {
-  const all = pieces(ANSWERS[hash(prompt) % ANSWERS.length] ?? '');
-  const limit = typeof maxTokens === 'number' && maxTokens > 0 ? maxTokens : Infinity;
-  return all.length > limit
-    ? { parts: all.slice(0, limit), finishReason: 'length' }
-    : { parts: all, finishReason: 'stop' };
-}
-
-function chatUsage(promptTokens: number, cachedTokens: number, completionTokens: number): Record<string, unknown> {
-  return {
-    prompt_tokens: promptTokens,
-    completion_tokens: completionTokens,
-    total_tokens: promptTokens + completionTokens,
-    prompt_tokens_details: { cached_tokens: cachedTokens, audio_tokens: 0 },
-    completion_tokens_details: {
-      reasoning_tokens: 0,
-      audio_tokens: 0,
-      accepted_prediction_tokens: 0,
-      rejected_prediction_tokens: 0,
-    },
-  };
-}
-
-function writeJson(res: ServerResponse, status: number, body: unknown, requestId: string): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-    'openai-version': '2020-10-01',
-    'openai-processing-ms': '1',
-    'x-request-id': requestId,
-  });
-  res.end(text);
-}
-
-function startSse(res: ServerResponse, requestId: string): void {
-  res.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache',
-    'openai-version': '2020-10-01',
-    'x-request-id': requestId,
-  });
 }
 
 async function chatCompletions(state: State, body: any, res: ServerResponse, requestId: string): Promise<void> {
@@ -394,21 +252,6 @@ async function responses(state: State, body: any, res: ServerResponse, requestId
   res.end();
 }
 
-function readJson(req: IncomingMessage): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('error', reject);
-    req.on('end', () => {
-      try {
-        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-      } catch {
-        reject(new ApiError(400, 'invalid_request_error', null, 'We could not parse the JSON body of your request.'));
-      }
-    });
-  });
-}
-
 export async function startFakeOpenAIServer(options: FakeOpenAIServerOptions = {}): Promise<FakeOpenAIServer> {
   const state: State = { seenPrompts: new Set(), requests: 0, chunkDelayMs: options.chunkDelayMs ?? 15 };
 
@@ -422,7 +265,10 @@ export async function startFakeOpenAIServer(options: FakeOpenAIServerOptions = {
       }
       if (req.method !== 'POST')
         throw new ApiError(405, 'invalid_request_error', null, `${req.method} is not supported`);
-      const body = await readJson(req);
+      const body = await readJson(
+        req,
+        new ApiError(400, 'invalid_request_error', null, 'We could not parse the JSON body of your request.'),
+      );
       if (body === null || typeof body !== 'object') {
         throw new ApiError(400, 'invalid_request_error', null, 'The request body must be a JSON object.');
       }
