@@ -53,6 +53,8 @@ export default tseslint.config(
         URL: 'readonly',
         Buffer: 'readonly',
         performance: 'readonly',
+        setImmediate: 'readonly',
+        Response: 'readonly',
       },
     },
   },

@@ -12,8 +12,11 @@ export const STREAM_EVENTS = STREAM_CHUNKS + 3;
 export const ANTHROPIC_STREAM_EVENTS = STREAM_CHUNKS + 5;
 export const CONCURRENCY = 32;
 
-/** `none` first: every instrumented configuration is measured against it. */
-export const CONFIGS = ['none', 'llmtel', 'otel', 'traceloop', 'arize'];
+/**
+ * `none` first: every instrumented configuration is measured against it. `floor` is not an instrumentation: it is
+ * the OpenTelemetry SDK's own cost for llmtel's span and metric points with nothing around it (see floor.mjs).
+ */
+export const CONFIGS = ['none', 'llmtel', 'floor', 'otel', 'traceloop', 'arize'];
 export const PEERS = ['otel', 'traceloop', 'arize'];
 export const SCENARIOS = ['plain', 'stream', 'concurrent', 'anthropic-plain', 'anthropic-stream'];
 
@@ -37,7 +40,7 @@ export const providerOf = (scenario) => (scenario.startsWith('anthropic-') ? 'an
 
 /** The configurations that exist for a scenario's SDK (there is no `otel` Anthropic instrumentation). */
 export const configsFor = (scenario) =>
-  CONFIGS.filter((c) => c === 'none' || c in CONFIG_PACKAGES[providerOf(scenario)]);
+  CONFIGS.filter((c) => c === 'none' || c === 'floor' || c in CONFIG_PACKAGES[providerOf(scenario)]);
 
 export function median(values) {
   if (values.length === 0) return NaN;

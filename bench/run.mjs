@@ -6,7 +6,7 @@
 // heap over 100k calls. Prints a table and writes bench/results/latest.json.
 //
 //   node bench/run.mjs [--quick] [--reps N] [--configs none,llmtel,otel] [--scenarios plain,anthropic-stream]
-//                      [--no-startup] [--no-heap] [--heap-baseline] [--timeout-s 180]
+//                      [--no-startup] [--no-heap] [--heap-baseline] [--timeout-s 180] [--transport http|inproc]
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -30,6 +30,11 @@ const benchDir = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const args = parseArgs(process.argv.slice(2));
 const quick = Boolean(args.quick);
+// http: the SDK talks to server.mjs over loopback (what an app does); inproc: the SDK's `fetch` answers in-process
+// from the same bodies, which removes the HTTP stack's CPU and most of its noise from every configuration alike.
+const transport = String(args.transport ?? 'http');
+if (!['http', 'inproc'].includes(transport)) throw new Error(`unknown transport ${transport}`);
+const inproc = transport === 'inproc';
 
 const plan = {
   reps: Number(args.reps ?? (quick ? 2 : 5)),
@@ -44,13 +49,22 @@ const plan = {
         'anthropic-plain': [100, 300],
         'anthropic-stream': [30, 100],
       }
-    : {
-        plain: [300, 2000],
-        stream: [60, 500],
-        concurrent: [320, 2048],
-        'anthropic-plain': [300, 2000],
-        'anthropic-stream': [60, 500],
-      },
+    : inproc
+      ? // about 10× the HTTP counts: a call costs a tenth of the CPU without the HTTP stack
+        {
+          plain: [3000, 20000],
+          stream: [300, 3000],
+          concurrent: [3200, 20480],
+          'anthropic-plain': [3000, 20000],
+          'anthropic-stream': [300, 3000],
+        }
+      : {
+          plain: [300, 2000],
+          stream: [60, 500],
+          concurrent: [320, 2048],
+          'anthropic-plain': [300, 2000],
+          'anthropic-stream': [60, 500],
+        },
   heap: quick ? { calls: 10_000, every: 2_000, warmup: 1_000 } : { calls: 100_000, every: 10_000, warmup: 3_000 },
   startupRuns: quick ? 3 : 7,
   timeoutMs: Number(args['timeout-s'] ?? (quick ? 60 : 120)) * 1000,
@@ -134,7 +148,7 @@ async function overhead(port) {
       const [warmup, calls] = plan.calls[scenario];
       for (const config of order) {
         const r = await runWorker([
-          ...['--config', config, '--scenario', scenario, '--port', String(port)],
+          ...['--config', config, '--scenario', scenario, '--port', String(port), '--transport', transport],
           ...['--calls', String(calls), '--warmup', String(warmup)],
         ]);
         runs.push({ ...r, rep, scenario, config });
@@ -209,6 +223,7 @@ function summarize(runs) {
         blockBestPeer: blockBest,
         blockRatio: ratioTo(perConfig.llmtel.blockAddedMedian, perConfig[blockBest].blockAddedMedian),
         noiseUs: (perConfig.none.addedMax - perConfig.none.addedMin) / 2,
+        floorAdded: perConfig.floor?.n > 0 ? perConfig.floor.addedMedian : undefined,
       });
     }
   }
@@ -304,7 +319,7 @@ function heap(port, config) {
   const { calls, every, warmup } = plan.heap;
   return runWorker(
     [
-      ...['--config', config, '--scenario', 'heap', '--port', String(port)],
+      ...['--config', config, '--scenario', 'heap', '--port', String(port), '--transport', transport],
       ...['--calls', String(calls), '--sample-every', String(every), '--warmup', String(warmup)],
     ],
     { nodeArgs: ['--expose-gc'], timeoutMs: plan.heapTimeoutMs },
@@ -360,6 +375,7 @@ function legendLines(runs) {
     otel: 'content capture off (default)',
     traceloop: 'defaults: prompts/completions on spans (traceContent)',
     arize: 'defaults: input/output values on spans',
+    floor: "not an instrumentation: llmtel's span attributes and metric points, nothing else (floor.mjs)",
   };
   const sdkNote = {
     openai: '',
@@ -396,10 +412,16 @@ function verdictLines(summary) {
       : v.ratio <= 1 / 3
         ? 'PASS'
         : 'FAIL';
-    return (
+    const line =
       `${v.scenario}: llmtel / best peer (${v.bestPeer}) = ${fmt(v.llmtelAdded)} / ${fmt(v.bestPeerAdded)} µs = ` +
       `${fmt(v.ratio, 2)} (target ≤ 0.33) ${verdict}; block-median ratio ${fmt(v.blockRatio, 2)}` +
-      ` (vs ${v.blockBestPeer}); baseline noise ±${fmt(v.noiseUs)} µs`
+      ` (vs ${v.blockBestPeer}); baseline noise ±${fmt(v.noiseUs)} µs`;
+    if (v.floorAdded === undefined) return line;
+    const third = v.bestPeerAdded / 3;
+    return (
+      `${line}\n  floor (the OTel SDK alone for llmtel's span and metric points) ${fmt(v.floorAdded)} µs; ` +
+      `a third of the best peer is ${fmt(third)} µs${third < v.floorAdded ? ', below the floor' : ''}; ` +
+      `llmtel's own work above the floor ${fmt(v.llmtelAdded - v.floorAdded)} µs`
     );
   });
 }
@@ -464,7 +486,7 @@ const loadNow = () =>
 const loadAtStart = loadNow();
 const server = await startServer();
 log(
-  `server on 127.0.0.1:${server.port}; ${quick ? 'QUICK ' : ''}${plan.reps} reps × ${plan.scenarios.join('/')} × ` +
+  `${inproc ? 'in-process transport' : `server on 127.0.0.1:${server.port}`}; ${quick ? 'QUICK ' : ''}${plan.reps} reps × ${plan.scenarios.join('/')} × ` +
     `${plan.configs.join('/')}; ${cpus().length} cpus, load ${loadAtStart}`,
 );
 let runs;
@@ -495,6 +517,9 @@ const printed = [
     `calls: ${plan.scenarios.map((s) => `${s} ${plan.calls[s].join(' + ')}`).join(', ')}; streams have ` +
     `${STREAM_CHUNKS} content chunks and usage` +
     (plan.scenarios.includes('concurrent') ? `; concurrent keeps ${CONCURRENCY} calls in flight` : ''),
+  inproc
+    ? 'transport: in-process (the SDK `fetch` answers from memory; no HTTP stack in any configuration)'
+    : 'transport: HTTP over loopback to the fake server (its own process)',
   'CPU = process.cpuUsage() user+system per call; added = median(config) − median(none); medians over reps',
   '',
   ...overheadTable(summary),
@@ -510,6 +535,7 @@ process.stdout.write(printed + '\n');
 const resultsDir = join(benchDir, 'results');
 mkdirSync(resultsDir, { recursive: true });
 const out = {
+  transport,
   date: new Date().toISOString(),
   node: process.version,
   cpus: cpus().length,
@@ -524,7 +550,6 @@ const out = {
   runs,
   table: printed,
 };
-writeFileSync(join(resultsDir, quick ? 'latest-quick.json' : 'latest.json'), JSON.stringify(out, null, 2) + '\n');
-log(
-  `done in ${out.durationS.toFixed(0)} s; wrote ${join('bench', 'results', quick ? 'latest-quick.json' : 'latest.json')}`,
-);
+const resultsFile = `latest${inproc ? '-inproc' : ''}${quick ? '-quick' : ''}.json`;
+writeFileSync(join(resultsDir, resultsFile), JSON.stringify(out, null, 2) + '\n');
+log(`done in ${out.durationS.toFixed(0)} s; wrote ${join('bench', 'results', resultsFile)}`);

@@ -6,9 +6,11 @@
 //   node bench/worker.mjs --config llmtel --scenario plain --port 12345 --calls 2000 --warmup 300
 //   node bench/worker.mjs --config arize --scenario anthropic-stream --port 12345 --calls 500 --warmup 60
 //   node --expose-gc bench/worker.mjs --config llmtel --scenario heap --port 12345 --calls 100000 --sample-every 10000
+//   node bench/worker.mjs --config otel --scenario stream --transport inproc --calls 500 --warmup 60
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { installFloor } from './floor.mjs';
 import {
   ANTHROPIC_MODEL,
   ANTHROPIC_STREAM_EVENTS,
@@ -28,7 +30,9 @@ const args = parseArgs(process.argv.slice(2));
 const config = String(args.config ?? 'none');
 const scenario = String(args.scenario ?? 'plain');
 const provider = providerOf(scenario);
-const port = Number(args.port);
+const transport = String(args.transport ?? 'http');
+// inproc: no server; the SDK's `fetch` answers from the same pre-rendered bodies, so only the client's CPU is left
+const port = transport === 'inproc' ? 443 : Number(args.port);
 const calls = Number(args.calls ?? 2000);
 const warmup = Number(args.warmup ?? 300);
 const sampleEvery = Number(args['sample-every'] ?? 10_000);
@@ -40,9 +44,10 @@ function fail(message, extra = {}) {
   process.exit(2);
 }
 
+if (!['http', 'inproc'].includes(transport)) fail(`unknown transport ${transport}`);
 if (!(port > 0)) fail('--port is required');
 if (![...SCENARIOS, 'heap'].includes(scenario)) fail(`unknown scenario ${scenario}`);
-if (!['none', ...Object.keys(CONFIG_PACKAGES[provider])].includes(config)) {
+if (!['none', 'floor', ...Object.keys(CONFIG_PACKAGES[provider])].includes(config)) {
   fail(`config ${config} has no ${provider} instrumentation`);
 }
 
@@ -81,7 +86,7 @@ function drainSpans() {
 let instrumentationVersion;
 let callbackEvents = 0;
 function enableInstrumentation() {
-  if (config === 'none') return;
+  if (config === 'none' || config === 'floor') return;
   const pkg = CONFIG_PACKAGES[provider][config];
   instrumentationVersion = packageVersion(pkg);
   const mod = require(pkg);
@@ -137,19 +142,53 @@ try {
 const sdkName = provider === 'anthropic' ? '@anthropic-ai/sdk' : 'openai';
 const sdkVersion = packageVersion(sdkName);
 const openaiVersion = provider === 'openai' ? sdkVersion : undefined;
+const transportOptions = transport === 'inproc' ? { fetch: await inprocFetch() } : {};
 const client = provider === 'anthropic' ? anthropicClient() : openaiClient();
+if (config === 'floor') {
+  const sdk = require(sdkName);
+  const Client = sdk.default ?? sdk.OpenAI ?? sdk.Anthropic;
+  const proto = provider === 'anthropic' ? Client.Messages.prototype : Client.Chat.Completions.prototype;
+  installFloor(proto, {
+    provider,
+    tracer: tracerProvider.getTracer('llmtel-bench-floor'),
+    meter: meterProvider.getMeter('llmtel-bench-floor'),
+    serverAddress: '127.0.0.1',
+    serverPort: port,
+  });
+}
 const messages = [{ role: 'user', content: 'Say hello.' }];
+
+/** A `fetch` that answers every request at once from bodies.mjs, as the HTTP server would. */
+async function inprocFetch() {
+  const { answerFor } = await import('./bodies.mjs');
+  return async (url, init = {}) => {
+    const answer = answerFor(init.method ?? 'GET', new URL(url).pathname, String(init.body ?? ''));
+    return new Response(answer.buf, { status: answer.status, headers: answer.headers });
+  };
+}
 
 function openaiClient() {
   const openaiModule = require('openai');
   const OpenAI = openaiModule.OpenAI ?? openaiModule.default ?? openaiModule;
-  return new OpenAI({ apiKey: 'sk-bench', baseURL: `http://127.0.0.1:${port}/v1`, maxRetries: 0, timeout: 30_000 });
+  return new OpenAI({
+    apiKey: 'sk-bench',
+    baseURL: `http://127.0.0.1:${port}/v1`,
+    maxRetries: 0,
+    timeout: 30_000,
+    ...transportOptions,
+  });
 }
 
 function anthropicClient() {
   const anthropicModule = require('@anthropic-ai/sdk');
   const Anthropic = anthropicModule.Anthropic ?? anthropicModule.default ?? anthropicModule;
-  return new Anthropic({ apiKey: 'sk-ant-bench', baseURL: `http://127.0.0.1:${port}`, maxRetries: 0, timeout: 30_000 });
+  return new Anthropic({
+    apiKey: 'sk-ant-bench',
+    baseURL: `http://127.0.0.1:${port}`,
+    maxRetries: 0,
+    timeout: 30_000,
+    ...transportOptions,
+  });
 }
 
 async function anthropicPlainCall() {
@@ -205,7 +244,12 @@ async function run(n) {
   const drainEvery = Math.max(1, Math.floor(DRAIN_EVERY / perUnit));
   for (let i = 1; i <= n; i++) {
     await unit();
-    if (i % drainEvery === 0) drainSpans();
+    if (i % drainEvery === 0) {
+      drainSpans();
+      // In-process answers settle as microtasks only: let timers (the batch span processor's export) and
+      // immediates (llmtel's callback dispatch) run, as the socket I/O of a real request would.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
   return n * perUnit;
 }
@@ -287,6 +331,7 @@ async function measure() {
     sdk: sdkName,
     sdkVersion,
     instrumentationVersion,
+    transport,
     node: process.version,
   };
 }

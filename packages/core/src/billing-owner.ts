@@ -61,8 +61,7 @@ export interface BillingScopeLike {
 const SCOPE_KEY = Symbol.for('llmtel.billing.scope');
 
 /** Scopes of spans whose context llmtel does not create (the AI SDK starts its own spans and contexts). */
-const spanScopes = (): WeakMap<object, BillingScopeLike> =>
-  processSingleton('billing.spanScopes', () => new WeakMap<object, BillingScopeLike>());
+const SPAN_SCOPES = processSingleton('billing.spanScopes', () => new WeakMap<object, BillingScopeLike>());
 
 function asScope(value: unknown): BillingScopeLike | undefined {
   return typeof value === 'object' &&
@@ -83,7 +82,7 @@ export function withBillingScope(ctx: Context, scope: BillingScopeLike): Context
  * processor sees the span, never the context its creator puts it in). Held weakly: the entry goes with the span.
  */
 export function registerSpanBillingScope(span: Span, scope: BillingScopeLike): void {
-  spanScopes().set(span, scope);
+  SPAN_SCOPES.set(span, scope);
 }
 
 /**
@@ -93,7 +92,7 @@ export function registerSpanBillingScope(span: Span, scope: BillingScopeLike): v
  */
 export function billingScopeOf(ctx: Context): BillingScopeLike | undefined {
   const span = trace.getSpan(ctx);
-  const bySpan = span === undefined ? undefined : spanScopes().get(span);
+  const bySpan = span === undefined ? undefined : SPAN_SCOPES.get(span);
   return bySpan ?? asScope(ctx.getValue(SCOPE_KEY));
 }
 

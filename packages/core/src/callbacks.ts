@@ -157,9 +157,12 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
 }
 
+/** Looked up once at load: every call reads it, and the process-wide registry is only needed to find it. */
+const GLOBAL_HANDLERS = processSingleton('callbacks.global', () => new CompositeCallbackHandler());
+
 /** Handlers registered for the whole process (shared by the ESM and CJS copies of this package). */
 export function globalCallbackHandlers(): CompositeCallbackHandler {
-  return processSingleton('callbacks.global', () => new CompositeCallbackHandler());
+  return GLOBAL_HANDLERS;
 }
 
 /** Registers a handler for every LLM call in the process; returns a function that unregisters it. */
@@ -185,7 +188,7 @@ const NONE: readonly CompositeCallbackHandler[] = Object.freeze([]);
 
 /** The handlers that apply to a call started in `ctx`: global ones plus those from `withLlmCallbacks`. */
 export function callbackHandlersFor(ctx: Context): readonly CompositeCallbackHandler[] {
-  const global = globalCallbackHandlers();
+  const global = GLOBAL_HANDLERS;
   const scoped = ctx.getValue(CONTEXT_HANDLERS_KEY) as CompositeCallbackHandler | undefined;
   if (!scoped) return global.size > 0 ? [global] : NONE;
   return global.size > 0 ? [global, scoped] : [scoped];

@@ -64,6 +64,8 @@ export const ATTR_LLMTEL_USAGE_COST_USD = 'llmtel.usage.cost_usd';
 export const ATTR_LLMTEL_USAGE_ESTIMATED = 'llmtel.usage.estimated';
 /** True on the one span that owns a provider request's usage; wrappers (LangChain, AI SDK) must not repeat it. */
 export const ATTR_LLMTEL_USAGE_BILLABLE = 'llmtel.usage.billable';
+/** `true` on a call that ended because the app dropped its response (promise or stream) unread. */
+export const ATTR_LLMTEL_RESPONSE_ABANDONED = 'llmtel.response.abandoned';
 export const ATTR_LLMTEL_TENANT_ID = 'llmtel.tenant.id';
 
 // --- Values ---

@@ -21,7 +21,7 @@ import { callbackHandlersFor } from './callbacks.js';
 import { DEFAULT_MAX_CONTENT_LENGTH, serializeContent, type ContentOptions } from './content.js';
 import { errorTypeOf } from './errors.js';
 import { estimateTokens } from './estimate.js';
-import { genAiInstruments } from './metrics.js';
+import { genAiInstruments, metricAttributes } from './metrics.js';
 import { resolvePricingTable } from './pricing/load.js';
 import type { PricingTable } from './pricing/pricing.js';
 import * as sc from './semconv.js';
@@ -157,10 +157,14 @@ export class GenAiCall {
     this.chunks++;
   }
 
-  end(response: GenAiResponse = {}): void {
+  /**
+   * `endedAt` (a `performance.now()` time) back-dates the end, for a call ended after the fact: a response the app
+   * dropped unread ends when it arrived, not when it was garbage-collected.
+   */
+  end(response: GenAiResponse = {}, endedAt?: number): void {
     if (this.finished) return;
     this.finished = true;
-    this.complete(response, undefined);
+    this.complete(response, undefined, endedAt);
   }
 
   fail(error: unknown, partial: GenAiResponse = {}): void {
@@ -175,8 +179,7 @@ export class GenAiCall {
     for (const h of this.handlers) void h.onLlmStart?.(event);
   }
 
-  private complete(response: GenAiResponse, error: unknown): void {
-    const endedAt = performance.now();
+  private complete(response: GenAiResponse, error: unknown, endedAt: number = performance.now()): void {
     try {
       const usage = response.usage ?? {};
       if (error === undefined && this.needsEstimate(usage, response)) {
@@ -264,32 +267,32 @@ export class GenAiCall {
   ): void {
     const { request } = this;
     const instruments = genAiInstruments(this.telemetry.meter());
-    const attrs: Attributes = {
-      [sc.ATTR_GEN_AI_OPERATION_NAME]: request.operation,
-      [sc.ATTR_GEN_AI_PROVIDER_NAME]: request.provider,
-    };
-    if (request.requestModel) attrs[sc.ATTR_GEN_AI_REQUEST_MODEL] = request.requestModel;
-    if (responseModel) attrs[sc.ATTR_GEN_AI_RESPONSE_MODEL] = responseModel;
-    if (request.serverAddress) attrs[sc.ATTR_SERVER_ADDRESS] = request.serverAddress;
-    if (request.serverPort !== undefined) attrs[sc.ATTR_SERVER_PORT] = request.serverPort;
-    if (errorType !== undefined) attrs[sc.ATTR_ERROR_TYPE] = errorType;
+    const attrs = metricAttributes(instruments, {
+      operation: request.operation,
+      provider: request.provider,
+      requestModel: request.requestModel,
+      responseModel,
+      serverAddress: request.serverAddress,
+      serverPort: request.serverPort,
+      errorType,
+    });
 
-    instruments.duration.record((endedAt - this.startedAt) / 1000, attrs);
+    instruments.duration.record((endedAt - this.startedAt) / 1000, attrs.base);
     // Wrapper spans (billable=false) must not repeat the token and cost series the provider span already owns.
     if (billable) {
       if (usage.inputTokens !== undefined) {
-        instruments.tokenUsage.record(usage.inputTokens, { ...attrs, [sc.ATTR_GEN_AI_TOKEN_TYPE]: 'input' });
+        instruments.tokenUsage.record(usage.inputTokens, attrs.input);
       }
       if (usage.outputTokens !== undefined) {
-        instruments.tokenUsage.record(usage.outputTokens, { ...attrs, [sc.ATTR_GEN_AI_TOKEN_TYPE]: 'output' });
+        instruments.tokenUsage.record(usage.outputTokens, attrs.output);
       }
-      if (costUsd !== undefined) instruments.costUsd.add(costUsd, attrs);
+      if (costUsd !== undefined) instruments.costUsd.add(costUsd, attrs.base);
     }
     if (this.firstChunkAt !== undefined) {
-      instruments.timeToFirstChunk.record((this.firstChunkAt - this.startedAt) / 1000, attrs);
+      instruments.timeToFirstChunk.record((this.firstChunkAt - this.startedAt) / 1000, attrs.base);
       if (this.chunks > 1) {
         const perChunk = (this.lastChunkAt - this.firstChunkAt) / (this.chunks - 1) / 1000;
-        instruments.timePerOutputChunk.record(perChunk, attrs);
+        instruments.timePerOutputChunk.record(perChunk, attrs.base);
       }
     }
   }

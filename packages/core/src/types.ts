@@ -14,6 +14,11 @@ export interface TokenUsage {
   cacheReadInputTokens?: number;
   /** Input tokens written to the provider's prompt cache (part of `inputTokens`). */
   cacheCreationInputTokens?: number;
+  /**
+   * The part of `cacheCreationInputTokens` written with a 1-hour time to live (Anthropic's
+   * `cache_creation.ephemeral_1h_input_tokens`), which is billed above a 5-minute write. Not a span attribute.
+   */
+  cacheCreation1hInputTokens?: number;
   /** Reasoning / thinking tokens (part of `outputTokens`). */
   reasoningOutputTokens?: number;
   /** True when the counts were estimated locally because the provider reported none. */

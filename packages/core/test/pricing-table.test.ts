@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { PricingTable, resolvePricingTable, type ModelPrice } from '@llmtel/core';
 
 const entries = PricingTable.defaults().entries;
-const PRICE_FIELDS = ['input', 'output', 'cacheRead', 'cacheWrite', 'reasoning'] as const;
+const PRICE_FIELDS = ['input', 'output', 'cacheRead', 'cacheWrite', 'cacheWrite1h', 'reasoning'] as const;
 const label = (entry: ModelPrice): string => `${entry.provider}/${entry.model}`;
 
 describe('the shipped pricing table', () => {
@@ -42,7 +42,7 @@ describe('the shipped pricing table', () => {
       for (const tier of entry.tiers ?? []) {
         assert.ok(Number.isInteger(tier.aboveInputTokens) && tier.aboveInputTokens > 0, label(entry));
         assert.ok(tier.input >= entry.input && tier.output >= entry.output, `${label(entry)} tier costs more`);
-        for (const field of ['cacheRead', 'cacheWrite', 'reasoning'] as const) {
+        for (const field of ['cacheRead', 'cacheWrite', 'cacheWrite1h', 'reasoning'] as const) {
           assert.equal(tier[field] === undefined, entry[field] === undefined, `${label(entry)} tier ${field}`);
         }
       }

@@ -76,8 +76,8 @@ class ClaimedCompletion implements Completion {
     this.call.recordChunk();
   }
 
-  end(response?: GenAiResponse): void {
-    this.claim.settle(() => this.call.end(response));
+  end(response?: GenAiResponse, endedAt?: number): void {
+    this.claim.settle(() => this.call.end(response, endedAt));
   }
 
   fail(error: unknown, partial?: GenAiResponse): void {

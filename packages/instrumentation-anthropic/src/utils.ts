@@ -46,6 +46,9 @@ export function messagesRequestAttributes(body: Json): Attributes {
  * and written to the prompt cache, while `gen_ai.usage.input_tokens` includes them, so the three are added up
  * (https://opentelemetry.io/docs/specs/semconv/registry/attributes/gen-ai/#gen-ai-usage-input-tokens);
  * `output_tokens` already includes the thinking tokens (`output_tokens_details.thinking_tokens`, newer API versions).
+ * `cache_creation.ephemeral_1h_input_tokens` (newer API versions) is the part of the cache writes with a 1-hour TTL,
+ * which costs more than a 5-minute write
+ * (https://platform.claude.com/docs/en/build-with-claude/prompt-caching#1-hour-cache-duration).
  */
 export function anthropicUsage(usage: unknown): TokenUsage | undefined {
   if (!isObject(usage)) return undefined;
@@ -56,6 +59,9 @@ export function anthropicUsage(usage: unknown): TokenUsage | undefined {
   if (input !== undefined) out.inputTokens = input + (cacheRead ?? 0) + (cacheWrite ?? 0);
   if (cacheRead !== undefined) out.cacheReadInputTokens = cacheRead;
   if (cacheWrite !== undefined) out.cacheCreationInputTokens = cacheWrite;
+  const byTtl = usage.cache_creation;
+  const oneHour = isObject(byTtl) ? numberOr(byTtl.ephemeral_1h_input_tokens) : undefined;
+  if (oneHour !== undefined) out.cacheCreation1hInputTokens = oneHour;
   const output = numberOr(usage.output_tokens);
   if (output !== undefined) out.outputTokens = output;
   const details = usage.output_tokens_details;

@@ -1,9 +1,9 @@
 import type { Fixture } from '@llmtel/test-utils';
 
 /**
- * Anthropic exchanges the recordings lack (non-zero prompt-cache counts, an in-stream error), made up from the
- * Messages API reference (https://docs.anthropic.com/en/api/messages, .../messages-streaming) and marked
- * `synthetic: true`.
+ * Anthropic exchanges the recordings lack (non-zero prompt-cache counts, cache writes by TTL, an in-stream error),
+ * made up from the Messages API reference (https://docs.anthropic.com/en/api/messages, .../messages-streaming) and
+ * marked `synthetic: true`.
  */
 
 export interface SyntheticUsage {
@@ -11,6 +11,8 @@ export interface SyntheticUsage {
   output_tokens: number;
   cache_creation_input_tokens?: number | null;
   cache_read_input_tokens?: number | null;
+  /** The cache writes by TTL (`Usage.cache_creation` in the API reference, newer API versions). */
+  cache_creation?: { ephemeral_5m_input_tokens: number; ephemeral_1h_input_tokens: number } | null;
 }
 
 const NOTE = 'made up from the Messages API reference for a case the recordings lack; not recorded';

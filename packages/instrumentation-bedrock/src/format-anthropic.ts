@@ -35,14 +35,19 @@ function sampling(body: Json, attrs: Attributes): void {
   setStrings(attrs, ATTR_GEN_AI_REQUEST_STOP_SEQUENCES, body.stop_sequences);
 }
 
-/** Anthropic's `usage`: `input_tokens` excludes the cache reads and writes, as Bedrock's own counts do. */
+/**
+ * Anthropic's `usage`: `input_tokens` excludes the cache reads and writes, as Bedrock's own counts do;
+ * `cache_creation.ephemeral_1h_input_tokens` is the part of the writes with a 1-hour TTL.
+ */
 function anthropicUsage(usage: unknown): BedrockUsage | undefined {
   if (!isObject(usage)) return undefined;
+  const byTtl = usage.cache_creation;
   return {
     input: numberOr(usage.input_tokens),
     output: numberOr(usage.output_tokens),
     cacheRead: numberOr(usage.cache_read_input_tokens),
     cacheWrite: numberOr(usage.cache_creation_input_tokens),
+    cacheWrite1h: isObject(byTtl) ? numberOr(byTtl.ephemeral_1h_input_tokens) : undefined,
   };
 }
 
@@ -144,6 +149,7 @@ function defined(usage: BedrockUsage | undefined): BedrockUsage {
   if (usage.output !== undefined) out.output = usage.output;
   if (usage.cacheRead !== undefined) out.cacheRead = usage.cacheRead;
   if (usage.cacheWrite !== undefined) out.cacheWrite = usage.cacheWrite;
+  if (usage.cacheWrite1h !== undefined) out.cacheWrite1h = usage.cacheWrite1h;
   return out;
 }
 

@@ -12,6 +12,8 @@ export interface BedrockUsage {
   output?: number;
   cacheRead?: number;
   cacheWrite?: number;
+  /** The part of `cacheWrite` written with a 1-hour TTL. */
+  cacheWrite1h?: number;
 }
 
 /** Converse / ConverseStream `usage` (`TokenUsage` in the Bedrock API reference). */
@@ -22,7 +24,21 @@ export function converseUsage(usage: unknown): BedrockUsage | undefined {
     output: numberOr(usage.outputTokens),
     cacheRead: numberOr(usage.cacheReadInputTokens),
     cacheWrite: numberOr(usage.cacheWriteInputTokens),
+    cacheWrite1h: oneHourWrites(usage.cacheDetails),
   };
+}
+
+/** The 1-hour part of `cacheDetails` (`CacheDetail`: `{ ttl: '5m' | '1h', inputTokens }`, the cache writes by TTL). */
+function oneHourWrites(details: unknown): number | undefined {
+  if (!Array.isArray(details)) return undefined;
+  let total = 0;
+  for (const detail of details) {
+    if (!isObject(detail) || detail.ttl !== '1h') continue;
+    const tokens = numberOr(detail.inputTokens);
+    if (tokens === undefined) return undefined;
+    total += tokens;
+  }
+  return total;
 }
 
 /** `amazon-bedrock-invocationMetrics`, which Bedrock appends to the last chunk of an InvokeModel stream. */
@@ -82,6 +98,7 @@ export function preferFirst(...sources: (BedrockUsage | undefined)[]): BedrockUs
     out.output ??= source.output;
     out.cacheRead ??= source.cacheRead;
     out.cacheWrite ??= source.cacheWrite;
+    out.cacheWrite1h ??= source.cacheWrite1h;
   }
   return out === undefined || isEmpty(out) ? undefined : out;
 }
@@ -97,5 +114,6 @@ export function toTokenUsage(usage: BedrockUsage | undefined): TokenUsage | unde
   if (isNumber(usage.output)) out.outputTokens = usage.output;
   if (isNumber(usage.cacheRead)) out.cacheReadInputTokens = usage.cacheRead;
   if (isNumber(usage.cacheWrite)) out.cacheCreationInputTokens = usage.cacheWrite;
+  if (isNumber(usage.cacheWrite1h)) out.cacheCreation1hInputTokens = usage.cacheWrite1h;
   return out;
 }

@@ -7,7 +7,8 @@ import {
 } from '@opentelemetry/instrumentation';
 import { type GenAiCall, type GenAiRequest, type GenAiTelemetry, isObject, telemetryFromConfig } from '@llmtel/core';
 import { telemetryError } from './errors.js';
-import type { ModelsLike, RequestMethod } from './internal-types.js';
+import { openingStreams, wrapChatStream, wrapContinuation } from './early-return.js';
+import type { ModelsLike, RequestMethod, StreamWrapperMethod } from './internal-types.js';
 import { embeddingsRequest, generateRequest } from './request.js';
 import { embeddingsResponse, generateResponse } from './response.js';
 import { observeStream, StreamAccumulator } from './stream.js';
@@ -47,11 +48,20 @@ function hooksOf(proto: Record<string, unknown>): Hook[] {
   ];
 }
 
-/** `Models.prototype` of one build of the SDK (its CommonJS and ES module builds each have their own classes). */
-function modelsPrototype(moduleExports: unknown): Record<string, unknown> | undefined {
-  const models =
-    isObject(moduleExports) || typeof moduleExports === 'function' ? (moduleExports as Json).Models : undefined;
-  const proto = (models as { prototype?: unknown } | undefined)?.prototype;
+/**
+ * The SDK methods that hand the app a stream inside a generator of their own, with the wrappers that let an early
+ * `return()` on that generator reach the stream (see early-return.ts). Optional: v1 and early v2 have no continuation.
+ */
+const STREAM_WRAPPERS = [
+  { cls: 'Models', method: 'generateContentStreamWithContinuation', wrap: wrapContinuation },
+  { cls: 'Chat', method: 'processStreamResponse', wrap: wrapChatStream },
+] as const;
+
+/** A class's prototype in one build of the SDK (its CommonJS and ES module builds each have their own classes). */
+function exportedPrototype(moduleExports: unknown, name: 'Models' | 'Chat'): Record<string, unknown> | undefined {
+  const cls =
+    isObject(moduleExports) || typeof moduleExports === 'function' ? (moduleExports as Json)[name] : undefined;
+  const proto = (cls as { prototype?: unknown } | undefined)?.prototype;
   return isObject(proto) ? proto : undefined;
 }
 
@@ -90,7 +100,7 @@ export class GoogleGenAIInstrumentation extends InstrumentationBase<GoogleGenAII
   }
 
   private patch(moduleExports: unknown): unknown {
-    const proto = modelsPrototype(moduleExports);
+    const proto = exportedPrototype(moduleExports, 'Models');
     if (proto === undefined) {
       this._diag.debug('@google/genai: Models class not found; the SDK layout may have changed');
       return moduleExports;
@@ -105,23 +115,37 @@ export class GoogleGenAIInstrumentation extends InstrumentationBase<GoogleGenAII
         this.wrapRequest(original, kind),
       );
     }
+    for (const { cls, method, wrap } of STREAM_WRAPPERS) {
+      const target = exportedPrototype(moduleExports, cls);
+      if (target === undefined || typeof target[method] !== 'function' || isWrapped(target[method])) continue;
+      this._wrap(target as unknown as Record<string, StreamWrapperMethod>, method, wrap);
+    }
     return moduleExports;
   }
 
   private unpatch(moduleExports: unknown): void {
-    const proto = modelsPrototype(moduleExports);
+    const proto = exportedPrototype(moduleExports, 'Models');
     if (proto === undefined) return;
     for (const { method } of hooksOf(proto)) {
       if (isWrapped(proto[method])) this._unwrap(proto as unknown as Record<string, RequestMethod>, method);
+    }
+    for (const { cls, method } of STREAM_WRAPPERS) {
+      const target = exportedPrototype(moduleExports, cls);
+      if (target !== undefined && isWrapped(target[method])) {
+        this._unwrap(target as unknown as Record<string, StreamWrapperMethod>, method);
+      }
     }
   }
 
   private wrapRequest(original: RequestMethod, kind: Kind): RequestMethod {
     const start = (models: ModelsLike, params: unknown) => this.start(models, params, kind);
-    const observe = (call: GenAiCall, result: Promise<unknown>) => this.observe(call, kind, result);
+    const observe = (call: GenAiCall, result: Promise<unknown>, opening: unknown[] | undefined) =>
+      this.observe(call, kind, result, opening);
     return function request(this: ModelsLike, params: unknown, ...rest: unknown[]): Promise<unknown> {
       const call = start(this, params);
       if (call === undefined) return original.call(this, params, ...rest);
+      // Read now: it is only set while a continuation call opens its first hop, which is this call.
+      const opening = kind === 'stream' ? openingStreams() : undefined;
       let result: Promise<unknown>;
       try {
         // The SDK's HTTP request runs inside the span's context, so transport spans become its children.
@@ -130,7 +154,7 @@ export class GoogleGenAIInstrumentation extends InstrumentationBase<GoogleGenAII
         call.fail(telemetryError(error));
         throw error;
       }
-      return observe(call, result);
+      return observe(call, result, opening);
     };
   }
 
@@ -149,9 +173,15 @@ export class GoogleGenAIInstrumentation extends InstrumentationBase<GoogleGenAII
 
   /**
    * Ends the span when the response arrives (or, for streams, when the stream does). The promise handed back is
-   * the SDK's own for plain requests; for streams it resolves to the SDK's stream wrapped by `observeStream`.
+   * the SDK's own for plain requests; for streams it resolves to the SDK's stream wrapped by `observeStream`, noted
+   * in `opening` when the SDK's continuation generator will hold it.
    */
-  private observe(call: GenAiCall, kind: Kind, result: Promise<unknown>): Promise<unknown> {
+  private observe(
+    call: GenAiCall,
+    kind: Kind,
+    result: Promise<unknown>,
+    opening: unknown[] | undefined,
+  ): Promise<unknown> {
     const telemetry = this.telemetry;
     if (kind !== 'stream') {
       result.then(
@@ -167,7 +197,9 @@ export class GoogleGenAIInstrumentation extends InstrumentationBase<GoogleGenAII
           return stream;
         }
         try {
-          return observeStream(stream, call, new StreamAccumulator(telemetry.captureMessageContent));
+          const observed = observeStream(stream, call, new StreamAccumulator(telemetry.captureMessageContent));
+          opening?.push(observed);
+          return observed;
         } catch (error) {
           diag.debug('llmtel google-genai: could not observe a stream', error);
           call.end();

@@ -18,6 +18,12 @@ export interface ModelsLike {
 /** A per-request method of `Models.prototype` (`generateContentInternal`, ...): one call is one HTTP request. */
 export type RequestMethod = (this: ModelsLike, params: unknown, ...rest: unknown[]) => Promise<unknown>;
 
+/**
+ * An SDK method that wraps a stream in a generator of its own: `Models.prototype.generateContentStreamWithContinuation`
+ * (from v2.x) and `Chat.prototype.processStreamResponse`.
+ */
+export type StreamWrapperMethod = (this: unknown, ...args: unknown[]) => unknown;
+
 /** Where a client sends its requests. */
 export interface Target {
   /** `gen_ai.provider.name`: `gcp.vertex_ai` or `gcp.gemini`. */

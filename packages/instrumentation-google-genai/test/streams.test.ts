@@ -6,6 +6,8 @@ import { collect, requestOf, setup, type Harness, type SdkMajor } from './helper
 
 const recording = loadFixture('gcp.vertex_ai', 'streaming-excludecontent-sync');
 const params = { model: 'gemini-2.5-flash', ...requestOf(recording) } as never;
+/** The recorded request's one user message, for a chat session to send. */
+const promptText = (requestOf(recording).contents as { parts: { text: string }[] }[])[0]!.parts[0]!.text;
 
 for (const major of [3, 1] as SdkMajor[]) {
   describe(`streams end their span exactly once, @google/genai v${major}`, () => {
@@ -79,17 +81,65 @@ for (const major of [3, 1] as SdkMajor[]) {
       assert.equal(span!.status.code, SpanStatusCode.UNSET);
     });
 
-    // From v2 the app gets the SDK's continuation generator wrapped around this package's stream; a return() on it
-    // before it started never reaches the inner stream (nor, without instrumentation, the HTTP response).
-    const reachable = major === 1 ? false : 'the SDK does not pass an early return() on to the stream it wraps';
-    test('return() before reading anything still ends the span', { skip: reachable }, async () => {
+    // From v2.x the app gets the SDK's continuation generator around this package's stream, and chat sessions (every
+    // version) their own generator: `return()` on a generator that never started does not run its body, so it never
+    // reaches the stream inside unless the instrumentation forwards it.
+    test('return() before reading anything ends the span once, and the app gets what the SDK returns', async () => {
       h.reset();
       h.fake.enqueue(recording);
       const stream = await h.vertex().models.generateContentStream(params);
-      const done = await stream.return(undefined);
-      assert.equal(done.done, true);
+      const sentinel = { returned: true };
+      const done = await stream.return(sentinel);
+      assert.deepEqual(done, { value: sentinel, done: true });
+      assert.equal(done.value, sentinel);
+      assert.deepEqual(await stream.next(), { value: undefined, done: true }, 'the stream is over');
       const spans = await h.waitForSpans(1);
       assert.equal(spans.length, 1);
+      const span = spans[0]!;
+      assert.equal(span.status.code, SpanStatusCode.UNSET);
+      assert.equal(span.attributes['error.type'], undefined);
+      // Nothing was read: no response attributes, and the usage is the estimate of the request alone.
+      assert.equal(span.attributes['gen_ai.response.id'], undefined);
+      assert.equal(span.attributes['llmtel.usage.estimated'], true);
+      assert.equal(span.attributes['gen_ai.usage.output_tokens'], 0);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(h.spans().length, 1, 'nothing ends a second span later');
+    });
+
+    test('return() after reading one chunk ends the span then, with estimated usage', async () => {
+      h.reset();
+      slow.enqueue(recording);
+      const stream = await h.vertex({ httpOptions: { baseUrl: slow.url } }).models.generateContentStream(params);
+      const first = await stream.next();
+      assert.equal(first.done, false);
+      assert.ok(first.value?.text);
+      assert.deepEqual(await stream.return(undefined), { value: undefined, done: true });
+      const spans = await h.waitForSpans(1);
+      assert.equal(spans.length, 1);
+      const span = spans[0]!;
+      assert.equal(span.status.code, SpanStatusCode.UNSET);
+      assert.equal(span.attributes['error.type'], undefined);
+      assert.equal(span.attributes['gen_ai.response.id'], '2CzpaIGvA4C4nvgPk77D6Ak');
+      assert.equal(span.attributes['llmtel.usage.estimated'], true);
+      assert.ok((span.attributes['gen_ai.usage.output_tokens'] as number) > 0);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(h.spans().length, 1, 'nothing ends a second span later');
+    });
+
+    test('return() on a chat stream before reading anything ends the span once', async () => {
+      h.reset();
+      h.fake.enqueue(recording);
+      const chat = h.vertex().chats.create({ model: 'gemini-2.5-flash' });
+      const stream = await chat.sendMessageStream({ message: promptText });
+      assert.deepEqual(await stream.return(undefined), { value: undefined, done: true });
+      const spans = await h.waitForSpans(1);
+      assert.equal(spans.length, 1);
+      assert.equal(spans[0]!.status.code, SpanStatusCode.UNSET);
+      assert.equal(spans[0]!.attributes['error.type'], undefined);
+      assert.equal(spans[0]!.attributes['gen_ai.response.id'], undefined);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(h.spans().length, 1, 'nothing ends a second span later');
+      assert.deepEqual(chat.getHistory(), [], 'the SDK recorded no turn, as without instrumentation');
     });
 
     test('a stream read to the end: every chunk reaches the app, then the span ends once', async () => {

@@ -38,7 +38,16 @@ function withPremium(row: PriceRow): PriceRow {
   };
 }
 
-const CLAUDE_ROWS: PriceRow[] = ANTHROPIC_ROWS.flatMap((row) => {
+// Bedrock's 1-hour cache write price (a TTL it offers for some Claude models since January 2026) is not taken over
+// from Anthropic's: it has not been checked against Bedrock's pricing page. Until it is, 1-hour writes there are
+// billed at `cacheWrite`; a pricing file can set `cacheWrite1h` for a Bedrock model.
+function withoutOneHourWrites(row: PriceRow): PriceRow {
+  const { cacheWrite1h: _row, ...rest } = row;
+  const tiers = row.tiers?.map(({ cacheWrite1h: _tier, ...tier }): PriceTier => tier);
+  return tiers ? { ...rest, tiers } : rest;
+}
+
+const CLAUDE_ROWS: PriceRow[] = ANTHROPIC_ROWS.map(withoutOneHourWrites).flatMap((row) => {
   const model = `anthropic.${row.model}`;
   const aliases = row.aliases?.map((alias) => `anthropic.${alias}`);
   const base: PriceRow = { ...row, model, ...(aliases ? { aliases } : {}) };

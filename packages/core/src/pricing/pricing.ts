@@ -66,7 +66,9 @@ export class PricingTable {
   readonly entries: readonly ModelPrice[];
   private readonly byProvider = new Map<string, ModelPrice>();
   private readonly byModel = new Map<string, ModelPrice>();
-  private readonly memo = new Map<string, ModelPrice | null>();
+  /** provider → raw model id → price (null: unknown). Nested so a hit hashes the caller's own strings, no concat. */
+  private readonly memo = new Map<string, Map<string, ModelPrice | null>>();
+  private memoSize = 0;
 
   constructor(entries: readonly ModelPrice[]) {
     this.entries = Object.freeze([...entries]);
@@ -96,12 +98,21 @@ export class PricingTable {
    * The exact id is tried first (some snapshots have their own price), then ever more normalised forms.
    */
   lookup(provider: string, model: string): ModelPrice | undefined {
-    const key = provider + SEPARATOR + model;
-    const memoised = this.memo.get(key);
+    let byModel = this.memo.get(provider);
+    const memoised = byModel?.get(model);
     if (memoised !== undefined) return memoised ?? undefined;
     const found = this.resolve(provider, model);
-    if (this.memo.size >= LOOKUP_MEMO_LIMIT) this.memo.clear();
-    this.memo.set(key, found ?? null);
+    if (this.memoSize >= LOOKUP_MEMO_LIMIT) {
+      this.memo.clear();
+      this.memoSize = 0;
+      byModel = undefined;
+    }
+    if (byModel === undefined) {
+      byModel = new Map();
+      this.memo.set(provider, byModel);
+    }
+    byModel.set(model, found ?? null);
+    this.memoSize++;
     return found;
   }
 
@@ -192,7 +203,8 @@ const count = (value: number | undefined): number =>
 
 /**
  * The cost in USD of `usage` at `price`. Token counts follow the conventions: `inputTokens` includes cache reads
- * and writes, `outputTokens` includes reasoning. Undefined when the usage carries neither input nor output counts.
+ * and writes, `outputTokens` includes reasoning; `cacheCreation1hInputTokens` is the part of the cache writes billed
+ * at the 1-hour write price. Undefined when the usage carries neither input nor output counts.
  */
 export function computeCost(price: ModelPrice, usage: TokenUsage): number | undefined {
   if (usage.inputTokens === undefined && usage.outputTokens === undefined) return undefined;
@@ -200,14 +212,17 @@ export function computeCost(price: ModelPrice, usage: TokenUsage): number | unde
   const output = count(usage.outputTokens);
   const cacheRead = count(usage.cacheReadInputTokens);
   const cacheWrite = count(usage.cacheCreationInputTokens);
+  const cacheWrite1h = Math.min(count(usage.cacheCreation1hInputTokens), cacheWrite);
   const reasoning = count(usage.reasoningOutputTokens);
   const rates: PriceTier | ModelPrice = selectTier(price, input) ?? price;
   const uncachedInput = Math.max(0, input - cacheRead - cacheWrite);
   const visibleOutput = Math.max(0, output - reasoning);
+  const cacheWriteRate = rates.cacheWrite ?? rates.input;
   const micros =
     uncachedInput * rates.input +
     cacheRead * (rates.cacheRead ?? rates.input) +
-    cacheWrite * (rates.cacheWrite ?? rates.input) +
+    (cacheWrite - cacheWrite1h) * cacheWriteRate +
+    cacheWrite1h * (rates.cacheWrite1h ?? cacheWriteRate) +
     visibleOutput * rates.output +
     reasoning * (rates.reasoning ?? rates.output);
   return micros / 1e6;

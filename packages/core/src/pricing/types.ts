@@ -6,6 +6,7 @@ export interface PriceTier {
   output: number;
   cacheRead?: number;
   cacheWrite?: number;
+  cacheWrite1h?: number;
   reasoning?: number;
 }
 
@@ -14,7 +15,7 @@ export interface PriceTier {
  *
  * Token classes follow the GenAI semantic conventions (see `TokenUsage`): cache reads and cache writes are parts of
  * the input tokens, reasoning tokens are part of the output tokens. A class without its own price is billed at the
- * input (cache) or output (reasoning) price.
+ * input (cache) or output (reasoning) price; 1-hour cache writes without their own price at the cache write price.
  */
 export interface ModelPrice {
   /** `gen_ai.provider.name` value, for example `openai`, `anthropic`, `aws.bedrock`, `gcp.vertex_ai`. */
@@ -33,6 +34,11 @@ export interface ModelPrice {
   cacheRead?: number;
   /** Input tokens written to the prompt cache (Anthropic's 5-minute write price). Defaults to `input`. */
   cacheWrite?: number;
+  /**
+   * Input tokens written to the prompt cache with a 1-hour time to live (Anthropic's 1-hour write price,
+   * `TokenUsage.cacheCreation1hInputTokens`). Defaults to `cacheWrite`.
+   */
+  cacheWrite1h?: number;
   /** Reasoning / thinking output tokens, where the provider prices them apart. Defaults to `output`. */
   reasoning?: number;
   /** Long-prompt price bands; the band with the highest threshold below the request's input tokens applies. */

@@ -1,6 +1,6 @@
 import type { ModelPrice, PriceTier } from './types.js';
 
-const PRICE_FIELDS = ['input', 'output', 'cacheRead', 'cacheWrite', 'reasoning'] as const;
+const PRICE_FIELDS = ['input', 'output', 'cacheRead', 'cacheWrite', 'cacheWrite1h', 'reasoning'] as const;
 const ENTRY_FIELDS = new Set([
   'provider',
   'model',
@@ -19,6 +19,8 @@ const DID_YOU_MEAN: Readonly<Record<string, string>> = {
   cached_input: 'cacheRead',
   cache_write: 'cacheWrite',
   cache_creation: 'cacheWrite',
+  cache_write_1h: 'cacheWrite1h',
+  cache_creation_1h: 'cacheWrite1h',
   effective_from: 'effectiveFrom',
   above_input_tokens: 'aboveInputTokens',
 };

@@ -1,4 +1,6 @@
 import { diag } from '@opentelemetry/api';
+import type { GenAiResponse } from '../telemetry-types.js';
+import { abandonedResponse, keepAliveWith, unwatch, watch, type AbandonWatch } from './abandoned.js';
 
 /**
  * Shared by the instrumentations of SDKs generated with Stainless (`openai`, `@anthropic-ai/sdk`, ...): their
@@ -29,6 +31,12 @@ export interface ApiPromiseObserver {
   failed(error: unknown): void;
   /** The app took the raw `Response` (`asResponse()`) and nobody parsed it: the body is the app's. */
   unparsed(): void;
+  /**
+   * The app dropped the promise (and every promise derived from it) without reading the response, such as a
+   * `create()` never awaited: called once both the promise was garbage-collected and the response had arrived, with
+   * when it arrived (a `performance.now()` time). Optional: without it the promise is not watched. Must not throw.
+   */
+  abandoned?(respondedAt: number): void;
 }
 
 export function isApiPromiseLike(value: unknown): value is ApiPromiseLike {
@@ -52,30 +60,85 @@ export function isApiPromiseLike(value: unknown): value is ApiPromiseLike {
  *   sees the value first: in v7 its children parse through closures over the original request, not through the
  *   parent's fields, so this is the only place their value shows;
  * - `asResponse()`, on the promise and its children, ends the span without usage when the app takes the raw
- *   response and nothing parses it.
+ *   response and nothing parses it;
+ * - `_thenUnwrap` children keep their parent alive (a child need not reference it), for the watch below.
  * The value is delivered once per request, whichever promise parses it first.
+ *
+ * With `observer.abandoned`, the promise is also watched (see `abandoned.ts`): nobody can parse a response once the
+ * promise and its children are garbage-collected, so if nothing settled the request by then, it was abandoned.
  */
 export function observeApiPromise(promise: ApiPromiseLike, observer: ApiPromiseObserver): void {
-  const state: ParseState = { parsed: false, delivered: false, observer };
+  const state = new ParseState(observer);
   const { responsePromise } = promise;
-  promise.responsePromise = responsePromise.then(undefined, (error: unknown) => {
-    observer.failed(error);
-    throw error;
-  });
+  promise.responsePromise = responsePromise.then(
+    state.watched
+      ? (props) => {
+          state.responded();
+          return props;
+        }
+      : undefined,
+    (error: unknown) => {
+      state.settle();
+      observer.failed(error);
+      throw error;
+    },
+  );
   observe(promise, state, true);
+  if (state.watched) watch(promise, state);
 }
 
-interface ParseState {
+/** What one observed request has come to; also the abandonment watch of its promise, so it never references one. */
+class ParseState implements AbandonWatch {
   /** Someone started parsing the body. */
-  parsed: boolean;
+  parsed = false;
   /** `observer.parsed` was called. */
-  delivered: boolean;
-  observer: ApiPromiseObserver;
+  delivered = false;
+  readonly observer: ApiPromiseObserver;
+  /** The promise is watched for abandonment. */
+  readonly watched: boolean;
+  /** Parsing started, the request failed or the app took the raw response: abandonment no longer applies. */
+  private settled = false;
+  private respondedAt: number | undefined;
+  private collectedBeforeResponse = false;
+
+  constructor(observer: ApiPromiseObserver) {
+    this.observer = observer;
+    this.watched = typeof observer.abandoned === 'function';
+  }
+
+  startParsing(): void {
+    this.parsed = true;
+    this.settle();
+  }
+
+  settle(): void {
+    if (this.settled) return;
+    this.settled = true;
+    if (this.watched) unwatch(this);
+  }
+
+  responded(): void {
+    this.respondedAt = performance.now();
+    if (this.collectedBeforeResponse) this.abandon(this.respondedAt);
+  }
+
+  collected(): void {
+    // An un-awaited promise is unreachable as soon as it is created, long before its response arrives.
+    if (this.respondedAt === undefined) this.collectedBeforeResponse = true;
+    else this.abandon(this.respondedAt);
+  }
+
+  private abandon(respondedAt: number): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.observer.abandoned?.(respondedAt);
+  }
 }
 
 function deliver(state: ParseState, value: unknown, props: ResponseProps): void {
   if (state.delivered) return;
   state.delivered = true;
+  state.settle();
   state.observer.parsed(value, props);
 }
 
@@ -84,7 +147,7 @@ function observe(promise: Partial<ApiPromiseLike>, state: ParseState, root: bool
   const { observer } = state;
   if (typeof parseResponse === 'function') {
     promise.parseResponse = function observedParseResponse(this: unknown, client: unknown, props: ResponseProps) {
-      state.parsed = true;
+      state.startParsing();
       let parsed: unknown;
       try {
         parsed = parseResponse.call(this, client, props);
@@ -107,6 +170,8 @@ function observe(promise: Partial<ApiPromiseLike>, state: ParseState, root: bool
   }
   if (typeof asResponse === 'function') {
     promise.asResponse = function observedAsResponse(this: unknown) {
+      // The app holds the response now, not this promise: ending the call is `unparsed`'s (or a parser's) job.
+      state.settle();
       const response = asResponse.call(this);
       // `withResponse()` calls `parse()` before `asResponse()`; both wait on the same response, and the parse
       // callback was registered first, so by the time this runs `state.parsed` tells whether anyone reads the body.
@@ -129,7 +194,12 @@ function observe(promise: Partial<ApiPromiseLike>, state: ParseState, root: bool
             }
           : transform;
       const child = thenUnwrap.call(this, observed, ...rest);
-      if (typeof child === 'object' && child !== null) observe(child, state, false);
+      if (typeof child === 'object' && child !== null) {
+        observe(child, state, false);
+        // A child need not reference its parent (openai v7's parse through closures over the request): the app
+        // holding only the child must keep the watched promise alive, or it would be reported abandoned unread.
+        if (state.watched && typeof this === 'object' && this !== null) keepAliveWith(child, this);
+      }
       return child;
     };
   }
@@ -137,15 +207,19 @@ function observe(promise: Partial<ApiPromiseLike>, state: ParseState, root: bool
 
 /** Where an observed SDK call reports how it settled: a `GenAiCall`, or what an instrumentation puts before one. */
 export interface SettledCall {
-  end(): void;
+  /**
+   * `response` and `endedAt` (a `performance.now()` time) are passed only for a request the app dropped unread:
+   * marked abandoned, ended when its response arrived. An implementation that cannot back-date its end may ignore it.
+   */
+  end(response?: GenAiResponse, endedAt?: number): void;
   fail(error: unknown): void;
 }
 
 /**
  * Observes what an SDK method returned, without changing it: an `APIPromise` (`observeApiPromise`), any other promise
  * (a custom transport, a future SDK), or a plain value. `parsed` gets the parsed value (it must not throw); a failure
- * fails `call`, and an `APIPromise` nobody parses (the app took `asResponse()`) ends it. `sdk` names the SDK in
- * debug logs.
+ * fails `call`, and an `APIPromise` nobody parses (the app took `asResponse()`, or dropped it unread) ends it.
+ * `sdk` names the SDK in debug logs.
  */
 export function observeSdkResult(
   result: unknown,
@@ -159,6 +233,10 @@ export function observeSdkResult(
         parsed: (value) => parsed(value),
         failed: (error) => call.fail(error),
         unparsed: () => call.end(),
+        abandoned: (respondedAt) => {
+          diag.debug(`llmtel ${sdk}: ending the span of a response the app dropped unread`);
+          call.end(abandonedResponse(), respondedAt);
+        },
       });
     } else if (typeof (result as Promise<unknown> | undefined)?.then === 'function') {
       (result as Promise<unknown>).then(

@@ -1,5 +1,6 @@
 import { diag } from '@opentelemetry/api';
 import type { GenAiResponse } from '../telemetry-types.js';
+import { abandonedResponse, unwatch, watch, type AbandonWatch } from './abandoned.js';
 
 /**
  * Shared by the instrumentations of SDKs generated with Stainless (`openai`, `@anthropic-ai/sdk`, ...): their `Stream`
@@ -27,7 +28,11 @@ export interface SdkStreamAccumulator {
 export interface StreamCompletion {
   readonly ended: boolean;
   recordChunk(): void;
-  end(response?: GenAiResponse): void;
+  /**
+   * `endedAt` (a `performance.now()` time) is passed only for a call ended after the fact (a stream the app dropped
+   * unread): when its response had arrived. An implementation that cannot back-date its end may ignore it.
+   */
+  end(response?: GenAiResponse, endedAt?: number): void;
   fail(error: unknown, partial?: GenAiResponse): void;
 }
 
@@ -42,6 +47,9 @@ interface StreamLike {
  * own error) pass through untouched so that they cannot end the span early. The app keeps the same `Stream` object,
  * `controller` and `tee()` behaviour. `sdk` names the SDK in debug logs.
  *
+ * A stream the app drops unread ends its call, marked `llmtel.response.abandoned`, once it is garbage-collected
+ * (see `abandoned.ts`); one whose iteration started is watched until its iterator is collected as well.
+ *
  * @returns false when the object does not look like an SDK stream (nothing was changed)
  */
 export function observeSdkStream(
@@ -51,34 +59,81 @@ export function observeSdkStream(
   sdk: string,
 ): boolean {
   const target = stream as StreamLike | null;
-  const source = target?.iterator;
-  if (typeof source !== 'function') return false;
+  if (typeof target?.iterator !== 'function') return false;
+  const source = target.iterator;
+  const abandonment = new StreamWatch(completion, accumulator, sdk);
   let claimed = false;
-  target!.iterator = function observedIterator(this: unknown, ...args: unknown[]): AsyncIterator<unknown> {
+  target.iterator = function observedIterator(this: unknown, ...args: unknown[]): AsyncIterator<unknown> {
     const inner = source.apply(this, args);
     if (claimed) return inner;
     claimed = true;
+    abandonment.iterated = true;
     try {
-      return new ObservedIterator(inner, completion, accumulator, sdk);
+      return new ObservedIterator(inner, completion, accumulator, sdk, target, abandonment);
     } catch (err) {
       diag.debug(`llmtel ${sdk}: could not observe stream`, err);
       return inner;
     }
   };
+  watch(target, abandonment);
   return true;
+}
+
+/**
+ * Ends the call of a stream the app dropped: never iterated, or whose iterator it dropped part-way without
+ * `return()`. Holds the completion and the accumulator, which never reference the stream.
+ */
+class StreamWatch implements AbandonWatch {
+  private readonly completion: StreamCompletion;
+  private readonly accumulator: SdkStreamAccumulator;
+  private readonly sdk: string;
+  /** When the stream was handed to the app: its response had arrived. */
+  private readonly receivedAt = performance.now();
+  /** Iteration started, so chunks may have arrived after `receivedAt`. */
+  iterated = false;
+
+  constructor(completion: StreamCompletion, accumulator: SdkStreamAccumulator, sdk: string) {
+    this.completion = completion;
+    this.accumulator = accumulator;
+    this.sdk = sdk;
+  }
+
+  collected(): void {
+    if (this.completion.ended) return;
+    diag.debug(`llmtel ${this.sdk}: ending the span of a stream the app dropped unread`);
+    if (!this.iterated) {
+      // Nothing was read, so nothing is known of the output: no response, which would estimate it as empty.
+      this.completion.end(abandonedResponse(), this.receivedAt);
+      return;
+    }
+    let partial: GenAiResponse | undefined;
+    try {
+      partial = this.accumulator.response();
+    } catch (err) {
+      diag.debug(`llmtel ${this.sdk}: could not read a dropped stream`, err);
+    }
+    this.completion.end(abandonedResponse(partial));
+  }
 }
 
 /**
  * An async iterator that forwards to the SDK's and reports each chunk; a class (not an async generator) so that
  * `next`/`return`/`throw` keep the SDK generator's own semantics (queued calls, abort on early `return()`), and so
  * that a chunk costs no closure allocation. The call ends exactly once: on the final `done`, on `return()` (the
- * app's `break`, a cancelled `tee()` pair or readable stream), or on the first error.
+ * app's `break`, a cancelled `tee()` pair or readable stream), on the first error, or (`StreamWatch`) once the app
+ * has dropped it part-way and it is collected.
  */
 class ObservedIterator implements AsyncIterator<unknown> {
   private readonly inner: AsyncIterator<unknown>;
   private readonly completion: StreamCompletion;
   private readonly accumulator: SdkStreamAccumulator;
   private readonly sdk: string;
+  /**
+   * The `Stream` this iterates: the SDK's iterator does not reference it, and a `for await` over a temporary holds
+   * only the iterator, so without this the stream could be collected (and its call ended) mid-iteration.
+   */
+  private readonly stream: object;
+  private readonly abandonment: StreamWatch;
   private readonly onResult: (
     result: IteratorResult<unknown>,
   ) => IteratorResult<unknown> | Promise<IteratorResult<unknown>>;
@@ -89,11 +144,15 @@ class ObservedIterator implements AsyncIterator<unknown> {
     completion: StreamCompletion,
     accumulator: SdkStreamAccumulator,
     sdk: string,
+    stream: object,
+    abandonment: StreamWatch,
   ) {
     this.inner = inner;
     this.completion = completion;
     this.accumulator = accumulator;
     this.sdk = sdk;
+    this.stream = stream;
+    this.abandonment = abandonment;
     this.onResult = (result) => {
       if (result.done === true) {
         this.finish();
@@ -146,6 +205,7 @@ class ObservedIterator implements AsyncIterator<unknown> {
 
   private finish(): void {
     if (this.completion.ended) return;
+    unwatch(this.abandonment);
     try {
       const error = this.accumulator.error?.();
       if (error !== undefined) this.completion.fail(error, this.accumulator.response());
@@ -158,6 +218,7 @@ class ObservedIterator implements AsyncIterator<unknown> {
 
   private fail(error: unknown): void {
     if (this.completion.ended) return;
+    unwatch(this.abandonment);
     let partial;
     try {
       partial = this.accumulator.response();
