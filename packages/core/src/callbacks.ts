@@ -28,7 +28,8 @@ export class CompositeCallbackHandler implements LlmCallbackHandler {
   readonly name = 'composite';
   private readonly handlers: LlmCallbackHandler[];
   private readonly timeoutMs: number;
-  private queue: [EventName, LlmStartEvent | LlmEndEvent | LlmErrorEvent][] = [];
+  /** Pairs, flat: an event name, then its event (no tuple per event). */
+  private queue: (EventName | LlmStartEvent | LlmEndEvent | LlmErrorEvent)[] = [];
   private drainScheduled = false;
   private readonly inflight = new Map<PromiseLike<unknown>, InFlight>();
   private watchdog: NodeJS.Timeout | undefined;
@@ -83,7 +84,7 @@ export class CompositeCallbackHandler implements LlmCallbackHandler {
   }
 
   private enqueue(name: EventName, event: LlmStartEvent | LlmEndEvent | LlmErrorEvent): void {
-    this.queue.push([name, event]);
+    this.queue.push(name, event);
     if (!this.drainScheduled) {
       this.drainScheduled = true;
       setImmediate(() => this.drain());
@@ -94,7 +95,9 @@ export class CompositeCallbackHandler implements LlmCallbackHandler {
     this.drainScheduled = false;
     const batch = this.queue;
     this.queue = [];
-    for (const [name, event] of batch) {
+    for (let i = 0; i < batch.length; i += 2) {
+      const name = batch[i] as EventName;
+      const event = batch[i + 1] as LlmStartEvent | LlmEndEvent | LlmErrorEvent;
       for (const handler of this.handlers) {
         const method = handler[name] as ((e: typeof event) => unknown) | undefined;
         if (typeof method === 'function') this.invoke(handler, name, method, event);
@@ -185,11 +188,12 @@ export function withLlmCallbacks<A extends unknown[], R>(
 }
 
 const NONE: readonly CompositeCallbackHandler[] = Object.freeze([]);
+const GLOBAL_ONLY: readonly CompositeCallbackHandler[] = Object.freeze([GLOBAL_HANDLERS]);
 
 /** The handlers that apply to a call started in `ctx`: global ones plus those from `withLlmCallbacks`. */
 export function callbackHandlersFor(ctx: Context): readonly CompositeCallbackHandler[] {
   const global = GLOBAL_HANDLERS;
   const scoped = ctx.getValue(CONTEXT_HANDLERS_KEY) as CompositeCallbackHandler | undefined;
-  if (!scoped) return global.size > 0 ? [global] : NONE;
+  if (!scoped) return global.size > 0 ? GLOBAL_ONLY : NONE;
   return global.size > 0 ? [global, scoped] : [scoped];
 }

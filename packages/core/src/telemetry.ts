@@ -26,7 +26,7 @@ import { resolvePricingTable } from './pricing/load.js';
 import type { PricingTable } from './pricing/pricing.js';
 import * as sc from './semconv.js';
 import type { GenAiRequest, GenAiResponse, GenAiTelemetryOptions } from './telemetry-types.js';
-import type { LlmAttribution, LlmCallbackHandler, LlmStartEvent, TokenUsage } from './types.js';
+import type { LlmAttribution, LlmCallbackHandler, LlmEndEvent, LlmStartEvent, TokenUsage } from './types.js';
 
 /**
  * The one place that turns an LLM call into telemetry: the span, its attributes, cost, metrics and callbacks.
@@ -354,8 +354,16 @@ export class GenAiCall {
     } catch (err) {
       diag.debug('llmtel: could not read output messages for callbacks', err);
     }
-    const event = {
-      ...base,
+    // Spelled out rather than spread from the start event: one object of a fixed shape per call.
+    const event: LlmEndEvent = {
+      provider: base.provider,
+      operation: base.operation,
+      requestModel: base.requestModel,
+      streaming: base.streaming,
+      inputMessages: base.inputMessages,
+      attribution: base.attribution,
+      requestAttributes: base.requestAttributes,
+      startTime: base.startTime,
       responseModel: response.responseModel,
       responseId: response.responseId,
       finishReasons: response.finishReasons,

@@ -229,15 +229,7 @@ export function observeSdkResult(
 ): void {
   try {
     if (isApiPromiseLike(result)) {
-      observeApiPromise(result, {
-        parsed: (value) => parsed(value),
-        failed: (error) => call.fail(error),
-        unparsed: () => call.end(),
-        abandoned: (respondedAt) => {
-          diag.debug(`llmtel ${sdk}: ending the span of a response the app dropped unread`);
-          call.end(abandonedResponse(), respondedAt);
-        },
-      });
+      observeApiPromise(result, new CallObserver(call, parsed, sdk));
     } else if (typeof (result as Promise<unknown> | undefined)?.then === 'function') {
       (result as Promise<unknown>).then(
         (value) => parsed(value),
@@ -249,5 +241,35 @@ export function observeSdkResult(
   } catch (error) {
     diag.debug(`llmtel ${sdk}: could not observe a response`, error);
     call.end();
+  }
+}
+
+/** Reports an observed `APIPromise` to its call: one object per call, where an object literal would take five. */
+class CallObserver implements ApiPromiseObserver {
+  private readonly call: SettledCall;
+  private readonly onParsed: (value: unknown) => void;
+  private readonly sdk: string;
+
+  constructor(call: SettledCall, onParsed: (value: unknown) => void, sdk: string) {
+    this.call = call;
+    this.onParsed = onParsed;
+    this.sdk = sdk;
+  }
+
+  parsed(value: unknown): void {
+    this.onParsed(value);
+  }
+
+  failed(error: unknown): void {
+    this.call.fail(error);
+  }
+
+  unparsed(): void {
+    this.call.end();
+  }
+
+  abandoned(respondedAt: number): void {
+    diag.debug(`llmtel ${this.sdk}: ending the span of a response the app dropped unread`);
+    this.call.end(abandonedResponse(), respondedAt);
   }
 }
