@@ -77,6 +77,8 @@ export {
   type SdkStreamAccumulator,
   type StreamCompletion,
 } from './sdk/stream.js';
+export { observeAsyncIterable, StreamEventObserver, type StreamEventAccumulator } from './async-iterable-stream.js';
+export { ClaimedCompletion } from './claimed-completion.js';
 export {
   isObject,
   isNumber,

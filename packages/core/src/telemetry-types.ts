@@ -54,4 +54,15 @@ export interface GenAiResponse {
   /** Lazy: the text to count when the provider reports no output usage. */
   estimateOutputText?: () => string;
   attributes?: Attributes;
+  /**
+   * The call was answered without a provider request (a framework's own cache): the span stays, but it is not
+   * billable, carries no usage or cost and records no metrics (it is not a provider operation), and the billing
+   * scopes around it are not handed its usage either. Callbacks still get `onLlmEnd`, with `billable: false`.
+   */
+  noProviderRequest?: boolean;
+  /**
+   * Time to first chunk (ms) measured by someone else (a framework's own telemetry), for a streamed call whose chunks
+   * this call did not see. Ignored when `recordChunk()` was called.
+   */
+  timeToFirstChunkMs?: number;
 }

@@ -181,8 +181,8 @@ export class GenAiCall {
 
   private complete(response: GenAiResponse, error: unknown, endedAt: number = performance.now()): void {
     try {
-      const usage = response.usage ?? {};
-      if (error === undefined && this.needsEstimate(usage, response)) {
+      const usage = (response.noProviderRequest === true ? undefined : response.usage) ?? {};
+      if (error === undefined && response.noProviderRequest !== true && this.needsEstimate(usage, response)) {
         estimateUsage(this.request, response, usage).then(
           (estimated) => this.finish(response, estimated, error, endedAt),
           (err: unknown) => {
@@ -219,7 +219,10 @@ export class GenAiCall {
   private finishUnsafe(response: GenAiResponse, usage: TokenUsage, error: unknown, endedAt: number): void {
     const { request, span, telemetry } = this;
     const responseModel = response.responseModel;
-    const billable = this.billing ? this.billing.settle() : request.billable !== false;
+    const noRequest = response.noProviderRequest === true;
+    // Nothing was sent, so no scope around this call may bill it either: as if a billable call had taken it.
+    if (noRequest) this.billing?.markChildBillable();
+    const billable = (this.billing ? this.billing.settle() : request.billable !== false) && !noRequest;
     const costUsd = billable
       ? telemetry.pricing.cost(request.provider, responseModel ?? request.requestModel, usage)
       : undefined;
@@ -242,7 +245,9 @@ export class GenAiCall {
     }
     span.setAttributes(attributes);
 
-    this.recordMetrics(responseModel, usage, costUsd, errorType, endedAt, billable);
+    // One set of metrics per provider request: a wrapper span (billable=false: a LangChain run or AI SDK span over
+    // an instrumented SDK) would count the request, its latency and its tokens a second time.
+    if (billable) this.recordMetrics(response, usage, costUsd, errorType, endedAt);
     if (this.handlers.length > 0) this.emitEnd(response, usage, costUsd, error, errorType, endedAt, billable);
   }
 
@@ -258,12 +263,11 @@ export class GenAiCall {
   }
 
   private recordMetrics(
-    responseModel: string | undefined,
+    response: GenAiResponse,
     usage: TokenUsage,
     costUsd: number | undefined,
     errorType: string | undefined,
     endedAt: number,
-    billable: boolean,
   ): void {
     const { request } = this;
     const instruments = genAiInstruments(this.telemetry.meter());
@@ -271,30 +275,30 @@ export class GenAiCall {
       operation: request.operation,
       provider: request.provider,
       requestModel: request.requestModel,
-      responseModel,
+      responseModel: response.responseModel,
       serverAddress: request.serverAddress,
       serverPort: request.serverPort,
       errorType,
     });
 
     instruments.duration.record((endedAt - this.startedAt) / 1000, attrs.base);
-    // Wrapper spans (billable=false) must not repeat the token and cost series the provider span already owns.
-    if (billable) {
-      if (usage.inputTokens !== undefined) {
-        instruments.tokenUsage.record(usage.inputTokens, attrs.input);
-      }
-      if (usage.outputTokens !== undefined) {
-        instruments.tokenUsage.record(usage.outputTokens, attrs.output);
-      }
-      if (costUsd !== undefined) instruments.costUsd.add(costUsd, attrs.base);
-    }
+    if (usage.inputTokens !== undefined) instruments.tokenUsage.record(usage.inputTokens, attrs.input);
+    if (usage.outputTokens !== undefined) instruments.tokenUsage.record(usage.outputTokens, attrs.output);
+    if (costUsd !== undefined) instruments.costUsd.add(costUsd, attrs.base);
+    const timeToFirstChunkMs = this.timeToFirstChunkMs(response);
+    if (timeToFirstChunkMs !== undefined) instruments.timeToFirstChunk.record(timeToFirstChunkMs / 1000, attrs.base);
     if (this.firstChunkAt !== undefined) {
-      instruments.timeToFirstChunk.record((this.firstChunkAt - this.startedAt) / 1000, attrs.base);
       if (this.chunks > 1) {
         const perChunk = (this.lastChunkAt - this.firstChunkAt) / (this.chunks - 1) / 1000;
         instruments.timePerOutputChunk.record(perChunk, attrs.base);
       }
     }
+  }
+
+  private timeToFirstChunkMs(response: GenAiResponse): number | undefined {
+    if (this.firstChunkAt !== undefined) return this.firstChunkAt - this.startedAt;
+    const measured = response.timeToFirstChunkMs;
+    return typeof measured === 'number' && Number.isFinite(measured) && measured >= 0 ? measured : undefined;
   }
 
   private startEvent(): LlmStartEvent {
@@ -371,7 +375,7 @@ export class GenAiCall {
       usage,
       costUsd,
       durationMs,
-      timeToFirstChunkMs: this.firstChunkAt === undefined ? undefined : this.firstChunkAt - this.startedAt,
+      timeToFirstChunkMs: this.timeToFirstChunkMs(response),
       callId,
       billable,
     };

@@ -9,6 +9,7 @@ import {
   PricingTable,
   registerSpanBillingScope,
   withBillingScope,
+  withLlmCallbacks,
   type GenAiRequest,
 } from '@llmtel/core';
 import { createTestOtel, dataPoints } from '@llmtel/test-utils';
@@ -138,6 +139,74 @@ describe('GenAiTelemetry with billable: deferred', () => {
     wrapper.end({ usage });
     assert.equal(spanNamed('chat over-non-billable').attributes['llmtel.usage.billable'], true);
     assert.equal(spanNamed('chat non-billable-child').attributes['llmtel.usage.billable'], false);
+  });
+});
+
+async function durationCount(model: string): Promise<number> {
+  return dataPoints(await otel.collect(), 'gen_ai.client.operation.duration')
+    .filter((p) => p.attributes['gen_ai.request.model'] === model)
+    .reduce((n, p) => n + (p.value as { count: number }).count, 0);
+}
+
+describe('one set of metrics per provider request', () => {
+  it('a wrapper over a billable call records no duration or time to first chunk of its own', async () => {
+    const wrapper = telemetry.startCall(request('metrics-once', 'deferred'));
+    const provider = context.with(wrapper.context, () => telemetry.startCall(request('metrics-once')));
+    provider.recordChunk();
+    wrapper.recordChunk();
+    provider.end({ responseModel: 'gpt-test', usage });
+    wrapper.end({ responseModel: 'gpt-test', usage });
+    assert.equal(await durationCount('metrics-once'), 1);
+    const ttfc = dataPoints(await otel.collect(), 'gen_ai.client.operation.time_to_first_chunk').filter(
+      (p) => p.attributes['gen_ai.request.model'] === 'metrics-once',
+    );
+    assert.equal(
+      ttfc.reduce((n, p) => n + (p.value as { count: number }).count, 0),
+      1,
+    );
+  });
+
+  it("a time to first chunk measured elsewhere is recorded in the call's series, unless chunks were seen", async () => {
+    const measured = telemetry.startCall(request('ttfc-measured'));
+    measured.end({ responseModel: 'gpt-test', usage, timeToFirstChunkMs: 250 });
+    const points = dataPoints(await otel.collect(), 'gen_ai.client.operation.time_to_first_chunk').filter(
+      (p) => p.attributes['gen_ai.request.model'] === 'ttfc-measured',
+    );
+    assert.equal(points.length, 1);
+    assert.equal(points[0]!.attributes['gen_ai.response.model'], 'gpt-test', 'the same series as the duration');
+    assert.deepEqual(
+      [(points[0]!.value as { count: number }).count, (points[0]!.value as { sum: number }).sum],
+      [1, 0.25],
+    );
+  });
+});
+
+describe('a call answered without a provider request (noProviderRequest)', () => {
+  it('keeps its span, not billable, with no usage, cost or metrics; the wrapper around it is not billed', async () => {
+    const seen: { billable: boolean; costUsd?: number }[] = [];
+    const outer = telemetry.startCall(request('cached-outer', 'deferred'));
+    const cached = context.with(outer.context, () =>
+      withLlmCallbacks({ onLlmEnd: (e) => void seen.push(e) }, () =>
+        telemetry.startCall({ ...request('cached-run', 'deferred'), estimateInputText: () => 'never counted' }),
+      ),
+    );
+    cached.end({ responseModel: 'gpt-test', usage, noProviderRequest: true, attributes: { 'test.cached': true } });
+    outer.end({ responseModel: 'gpt-test' });
+
+    const span = spanNamed('chat cached-run');
+    assert.equal(span.attributes['llmtel.usage.billable'], false);
+    assert.equal(span.attributes['llmtel.usage.cost_usd'], undefined);
+    assert.equal(span.attributes['gen_ai.usage.input_tokens'], undefined, 'reported usage is not a measurement');
+    assert.equal(span.attributes['llmtel.usage.estimated'], false, 'nothing was estimated either');
+    assert.equal(span.attributes['test.cached'], true);
+    assert.equal(span.attributes['gen_ai.response.model'], 'gpt-test');
+    assert.equal(spanNamed('chat cached-outer').attributes['llmtel.usage.billable'], false);
+    assert.equal(await durationCount('cached-run'), 0);
+    assert.equal((await tokenPoints('cached-run')).length, 0);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(seen, [seen[0]]);
+    assert.equal(seen[0]!.billable, false);
+    assert.equal(seen[0]!.costUsd, undefined);
   });
 });
 

@@ -5,6 +5,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import {
   CHUNK_OUTPUT,
+  type ChunkDisposition,
   observeSdkResult,
   observeSdkStream,
   type GenAiResponse,
@@ -38,7 +39,7 @@ interface Ended {
 /** A completion that records every end and fail, including the ones after the first (which must not happen). */
 function recorder() {
   const ends: Ended[] = [];
-  const completion: StreamCompletion & SettledCall = {
+  const completion: Omit<StreamCompletion & SettledCall, 'ended'> & { ended: boolean } = {
     ended: false,
     recordChunk: () => undefined,
     end(response?: GenAiResponse, endedAt?: number) {
@@ -56,7 +57,7 @@ function recorder() {
 function accumulator() {
   const seen: string[] = [];
   return {
-    add: (chunk: unknown) => (seen.push(String(chunk)), CHUNK_OUTPUT),
+    add: (chunk: unknown): ChunkDisposition => (seen.push(String(chunk)), CHUNK_OUTPUT),
     response: () => ({ responseId: seen.join('') }),
   };
 }
@@ -204,7 +205,7 @@ describe('a response the app drops unread', () => {
     // Nothing holds the promise: it is collected before its response arrives, and ends the call once that does.
     await collectUntil(collected);
     await sleep(20);
-    assert.deepEqual(call.ends, [], 'the request is still in flight');
+    assert.equal(call.ends.length, 0, 'the request is still in flight');
     const before = performance.now();
     response.resolve({ response: { status: 200 } });
     await collectUntil(() => call.ends.length > 0);

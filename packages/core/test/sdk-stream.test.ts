@@ -26,7 +26,7 @@ function sdkStream(chunks: string[], failWith?: Error) {
 /** Records what the stream reported. */
 function recorder() {
   const log: string[] = [];
-  const completion: StreamCompletion = {
+  const completion: Omit<StreamCompletion, 'ended'> & { ended: boolean } = {
     ended: false,
     recordChunk: () => log.push('chunk'),
     end(response?: GenAiResponse) {

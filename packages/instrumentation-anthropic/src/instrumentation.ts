@@ -2,11 +2,11 @@ import { context, diag } from '@opentelemetry/api';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition, isWrapped } from '@opentelemetry/instrumentation';
 import {
   activeNativeSpanClaim,
+  ClaimedCompletion,
   NativeSpanClaim,
   resolveNativeSpanMode,
   runWithNativeSpanClaim,
   type GenAiCall,
-  type GenAiResponse,
   type NativeSpanMode,
   observeSdkResult,
   type GenAiTelemetry,
@@ -14,7 +14,7 @@ import {
   telemetryFromConfig,
   observeSdkStream,
 } from '@llmtel/core';
-import type { Completion, ResourceLike } from './internal-types.js';
+import type { ResourceLike } from './internal-types.js';
 import { interceptClientSpans } from './native.js';
 import { messagesRequest, messagesResponse } from './operation.js';
 import { targetOf } from './provider.js';
@@ -41,7 +41,7 @@ interface MessagesPrototype {
 
 /** A call the instrumentation started and must see to its end. */
 interface Started {
-  completion: Completion;
+  completion: ClaimedCompletion;
   streaming: boolean;
   capture: boolean;
 }
@@ -56,33 +56,6 @@ function resources(moduleExports: unknown): (MessagesPrototype | undefined)[] {
     return typeof p?.create === 'function' ? p : undefined;
   };
   return [proto(Anthropic?.Messages), proto(Anthropic?.Beta?.Messages)];
-}
-
-/** The end of one call; see `NativeSpanClaim.settle` for why ending waits for the SDK's own span. */
-class ClaimedCompletion implements Completion {
-  private readonly call: GenAiCall;
-  private readonly claim: NativeSpanClaim;
-
-  constructor(call: GenAiCall, claim: NativeSpanClaim) {
-    this.call = call;
-    this.claim = claim;
-  }
-
-  get ended(): boolean {
-    return this.claim.settled;
-  }
-
-  recordChunk(): void {
-    this.call.recordChunk();
-  }
-
-  end(response?: GenAiResponse, endedAt?: number): void {
-    this.claim.settle(() => this.call.end(response, endedAt));
-  }
-
-  fail(error: unknown, partial?: GenAiResponse): void {
-    this.claim.settle(() => this.call.fail(error, partial));
-  }
 }
 
 /**

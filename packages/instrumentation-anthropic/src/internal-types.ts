@@ -1,5 +1,3 @@
-import type { GenAiResponse } from '@llmtel/core';
-
 /**
  * Structural views of the few `@anthropic-ai/sdk` internals this package touches. They are the same from 0.50 (the
  * first release generated with `core/api-promise` and `core/streaming`) to 1.x; every access is still guarded, so a
@@ -31,15 +29,4 @@ export interface Target {
   provider: string;
   serverAddress?: string;
   serverPort?: number;
-}
-
-/**
- * The end of one instrumented request. Its span may be shared with the SDK's own tracing (see
- * `NativeSpanClaim.settle` in @llmtel/core), so ending goes through here rather than straight to the call.
- */
-export interface Completion {
-  readonly ended: boolean;
-  recordChunk(): void;
-  end(response?: GenAiResponse): void;
-  fail(error: unknown, partial?: GenAiResponse): void;
 }

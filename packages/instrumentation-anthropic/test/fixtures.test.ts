@@ -123,7 +123,7 @@ describe('replaying every recorded Anthropic exchange through the real SDK', () 
     h.fake.enqueue(fixture);
     const client = h.client();
     await assert.rejects(client.messages.create(fixture.request.body as never), (error: unknown) => {
-      assert.ok(error instanceof h.Anthropic.NotFoundError);
+      assert.ok(error instanceof h.sdk.NotFoundError);
       assert.equal((error as { status: number }).status, 404);
       return true;
     });

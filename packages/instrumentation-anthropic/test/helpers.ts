@@ -1,15 +1,7 @@
 import { createRequire } from 'node:module';
 import type { DataPoint, Histogram } from '@opentelemetry/sdk-metrics';
-import {
-  reusedInstrumentation,
-  spanReads,
-  loadFixture,
-  startFakeProvider,
-  type FakeProvider,
-  type Fixture,
-  type SpanReads,
-} from '@llmtel/test-utils';
-import { AnthropicInstrumentation, type AnthropicInstrumentationConfig } from '@llmtel/instrumentation-anthropic';
+import { loadFixture, sdkHarness, type Fixture, type SdkHarness } from '@llmtel/test-utils';
+import { AnthropicInstrumentation } from '@llmtel/instrumentation-anthropic';
 import type AnthropicType from '@anthropic-ai/sdk';
 
 export { collect, pointsWhere, spansOfScope } from '@llmtel/test-utils';
@@ -34,50 +26,21 @@ export const SDK_DIRS = {
 export type SdkVersion = keyof typeof SDK_DIRS;
 
 /**
- * One set of SDKs per test process, registered globally: `@anthropic-ai/sdk` 0.134+ starts its own spans from the
- * global tracer provider, so the same exporter sees llmtel's spans and the SDK's, and a duplicate cannot hide.
+ * `setup(config, version)`: enables the instrumentation, then loads `@anthropic-ai/sdk`, so that the require hook
+ * patches it (`sdk` is its client class), and starts a loopback fake provider. The instrumentation is made once per
+ * test process and registered globally: `@anthropic-ai/sdk` 0.134+ starts its own spans from the global tracer
+ * provider, so the same exporter sees llmtel's spans and the SDK's, and a duplicate cannot hide.
  */
-const instrumentationFor = reusedInstrumentation(() => new AnthropicInstrumentation({ enabled: false }), {
-  global: true,
-  propagator: true,
+export const setup = sdkHarness({
+  instrumentation: () => new AnthropicInstrumentation({ enabled: false }),
+  otel: { global: true, propagator: true },
+  load: loadAnthropic,
+  client: (Anthropic: AnthropicClass, url, options) =>
+    new Anthropic({ apiKey: 'test-key', baseURL: url, maxRetries: 0, ...options }),
 });
+export type Harness = SdkHarness<AnthropicInstrumentation, AnthropicClass, AnthropicClient>;
 
-export interface Harness extends SpanReads {
-  instrumentation: AnthropicInstrumentation;
-  /** The `@anthropic-ai/sdk` client class, required after the instrumentation was enabled. */
-  Anthropic: AnthropicClass;
-  fake: FakeProvider;
-  client(options?: Record<string, unknown>): AnthropicClient;
-  close(): Promise<void>;
-}
-
-/**
- * Enables the instrumentation, then loads `@anthropic-ai/sdk` (so that the require hook patches it) and starts a
- * loopback fake provider. One harness at a time per process: `close()` disables the instrumentation again.
- */
-export async function setup(
-  config: AnthropicInstrumentationConfig = {},
-  version: SdkVersion = 'current',
-): Promise<Harness> {
-  const { instrumentation, otel } = instrumentationFor(config);
-
-  const Anthropic = loadAnthropic(version);
-  const fake = await startFakeProvider();
-
-  return {
-    instrumentation,
-    Anthropic,
-    fake,
-    client: (options = {}) => new Anthropic({ apiKey: 'test-key', baseURL: fake.url, maxRetries: 0, ...options }),
-    ...spanReads(otel),
-    async close() {
-      await fake.close();
-      instrumentation.disable();
-    },
-  };
-}
-
-export function loadAnthropic(version: SdkVersion): AnthropicClass {
+export function loadAnthropic(version: SdkVersion = 'current'): AnthropicClass {
   const mod = createRequire(SDK_DIRS[version])('@anthropic-ai/sdk') as { Anthropic: AnthropicClass };
   return mod.Anthropic;
 }

@@ -1,4 +1,4 @@
-import type { GenAiRequest, GenAiResponse } from '@llmtel/core';
+import type { GenAiRequest, GenAiResponse, StreamEventAccumulator } from '@llmtel/core';
 
 export type Json = Record<string, unknown>;
 
@@ -29,18 +29,10 @@ export interface Target {
   serverPort?: number;
 }
 
-/** Accumulates what a streamed response says, one event at a time. */
-export interface StreamAccumulator {
-  /** @returns whether the event carried output (it then counts as a chunk for the streaming metrics) */
-  add(event: unknown): boolean;
-  /** What the stream said so far. */
-  response(): GenAiResponse;
-}
-
 /** One instrumented v2 method: how to describe its request and its result. */
 export interface Operation {
   readonly streaming: boolean;
   request(body: Record<string, unknown>, target: Target, capture: boolean): GenAiRequest;
   response(result: unknown, capture: boolean): GenAiResponse;
-  stream(capture: boolean): StreamAccumulator;
+  stream(capture: boolean): StreamEventAccumulator;
 }

@@ -3,10 +3,10 @@ import {
   type GenAiMessagePart,
   type GenAiResponse,
   isObject,
+  type StreamEventAccumulator,
   stringOr,
   toolArguments,
 } from '@llmtel/core';
-import type { StreamAccumulator } from './internal-types.js';
 import { usageOf } from './usage.js';
 
 /** The `delta.message` of an event. */
@@ -20,7 +20,7 @@ function deltaMessage(event: Record<string, unknown>): Record<string, unknown> |
  * tool plan and tool calls from `tool-plan-delta` / `tool-call-*`, and the finish reason and usage from `message-end`
  * (the only event that carries usage).
  */
-export class ChatStreamAccumulator implements StreamAccumulator {
+export class ChatStreamAccumulator implements StreamEventAccumulator {
   private readonly capture: boolean;
   private id: string | undefined;
   private finishReason: string | undefined;

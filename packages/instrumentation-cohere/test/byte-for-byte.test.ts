@@ -1,32 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { cohereFixture, collect, NO_RETRIES, settle, setup, type CohereClient, type Harness } from './helpers.ts';
+import { plainAndInstrumented } from '@llmtel/test-utils';
+import { cohereFixture, collect, NO_RETRIES, setup, type Harness } from './helpers.ts';
 
 const CHAT = {
   model: 'command-a-03-2025',
   temperature: 0.3,
   messages: [{ role: 'user' as const, content: 'Name the three primary colours.' }],
 };
-
-/**
- * Runs `call` twice against the same fixture: once with the instrumentation disabled, once enabled. Returns both
- * results and the raw request bodies the SDK sent, so a test can show the app and the provider see the same thing.
- */
-async function twice<T>(h: Harness, fixture: string, call: (client: CohereClient) => Promise<T>) {
-  h.instrumentation.disable();
-  h.fake.enqueue(cohereFixture(fixture));
-  const spansBefore = h.spans().length;
-  const plain = await call(h.client());
-  const plainBody = h.fake.requests.at(-1)!.rawBody;
-  await settle();
-  assert.equal(h.spans().length, spansBefore, 'the plain run is not instrumented');
-  h.instrumentation.enable();
-  h.fake.enqueue(cohereFixture(fixture));
-  const instrumented = await call(h.client());
-  const instrumentedBody = h.fake.requests.at(-1)!.rawBody;
-  await h.waitForSpans(spansBefore + 1);
-  return { plain, instrumented, plainBody, instrumentedBody };
-}
 
 describe('the app receives what it receives without instrumentation', () => {
   let h: Harness;
@@ -36,20 +17,20 @@ describe('the app receives what it receives without instrumentation', () => {
   after(() => h.close());
 
   it('chat: the same result and the same request bytes', async () => {
-    const r = await twice(h, 'chat', (c) => c.chat(CHAT, NO_RETRIES));
+    const r = await plainAndInstrumented(h, cohereFixture('chat'), (c) => c.chat(CHAT, NO_RETRIES));
     assert.deepEqual(r.instrumented, r.plain);
     assert.ok(r.instrumentedBody.equals(r.plainBody));
   });
 
   it('chat withRawResponse(): the same data, status and headers', async () => {
-    const r = await twice(h, 'chat', (c) => c.chat(CHAT, NO_RETRIES).withRawResponse());
+    const r = await plainAndInstrumented(h, cohereFixture('chat'), (c) => c.chat(CHAT, NO_RETRIES).withRawResponse());
     assert.deepEqual(r.instrumented.data, r.plain.data);
     assert.equal(r.instrumented.rawResponse.status, r.plain.rawResponse.status);
     assert.deepEqual([...r.instrumented.rawResponse.headers.keys()], [...r.plain.rawResponse.headers.keys()]);
   });
 
   it('chatStream: the same Stream class yielding the same events', async () => {
-    const r = await twice(h, 'chat-stream', async (c) => {
+    const r = await plainAndInstrumented(h, cohereFixture('chat-stream'), async (c) => {
       const stream = await c.chatStream(CHAT, NO_RETRIES);
       return { proto: Object.getPrototypeOf(stream) as object, events: await collect(stream) };
     });
@@ -60,7 +41,7 @@ describe('the app receives what it receives without instrumentation', () => {
   });
 
   it('embed: the same result', async () => {
-    const r = await twice(h, 'embed', (c) =>
+    const r = await plainAndInstrumented(h, cohereFixture('embed'), (c) =>
       c.embed(
         { model: 'embed-v4.0', texts: ['a'], inputType: 'search_document', embeddingTypes: ['float'] },
         NO_RETRIES,
@@ -71,7 +52,7 @@ describe('the app receives what it receives without instrumentation', () => {
   });
 
   it('errors: the same error class, status, body and message', async () => {
-    const r = await twice(h, 'chat-error-404', (c) =>
+    const r = await plainAndInstrumented(h, cohereFixture('chat-error-404'), (c) =>
       c.chat(CHAT, NO_RETRIES).then(
         () => assert.fail('expected a rejection'),
         (e: unknown) => e as Error & { statusCode: number; body: unknown },

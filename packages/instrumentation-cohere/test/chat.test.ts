@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { PricingTable } from '@llmtel/core';
-import { cohereFixture, LLMTEL_SCOPE, NO_RETRIES, pointsWhere, settle, setup, type Harness } from './helpers.ts';
+import { tokenUsageAdded } from '@llmtel/test-utils';
+import { cohereFixture, LLMTEL_SCOPE, NO_RETRIES, setup, type Harness } from './helpers.ts';
 
 const SYSTEM = 'You are a concise assistant.';
 const QUESTION = 'Name the three primary colours.';
@@ -20,13 +21,6 @@ describe('CohereClientV2.chat', () => {
   });
   after(() => h.close());
   beforeEach(() => h.reset());
-
-  async function theSpan() {
-    const [span] = await h.waitForSpans(1);
-    await settle();
-    assert.equal(h.spans().length, 1, 'exactly one span');
-    return span!;
-  }
 
   it('makes one CLIENT span with the request, the response, the billed usage and a cost', async () => {
     const fixture = cohereFixture('chat');
@@ -49,7 +43,7 @@ describe('CohereClientV2.chat', () => {
     );
     assert.equal(result.finishReason, 'COMPLETE');
 
-    const span = await theSpan();
+    const span = await h.theSpan();
     assert.equal(span.instrumentationScope.name, LLMTEL_SCOPE);
     assert.equal(span.name, 'chat command-a-03-2025');
     assert.equal(span.kind, SpanKind.CLIENT);
@@ -80,21 +74,14 @@ describe('CohereClientV2.chat', () => {
 
   it('records one token usage sample per token type', async () => {
     const attrs = { 'gen_ai.provider.name': 'cohere', 'gen_ai.request.model': 'command-a-03-2025' };
-    const totals = async (type: string) => {
-      const tokens = (await h.metrics()).get('gen_ai.client.token.usage');
-      const points = pointsWhere<{ sum: number; count: number }>(tokens, { ...attrs, 'gen_ai.token.type': type });
-      return points.reduce((t, p) => ({ sum: t.sum + p.value.sum, count: t.count + p.value.count }), {
-        sum: 0,
-        count: 0,
-      });
-    };
-    const [input0, output0] = [await totals('input'), await totals('output')];
-    h.fake.enqueue(cohereFixture('chat'));
-    await h.client().chat({ model: 'command-a-03-2025', messages: [{ role: 'user', content: QUESTION }] }, NO_RETRIES);
-    await theSpan();
-    const [input1, output1] = [await totals('input'), await totals('output')];
-    assert.deepEqual({ sum: input1.sum - input0.sum, count: input1.count - input0.count }, { sum: 17, count: 1 });
-    assert.deepEqual({ sum: output1.sum - output0.sum, count: output1.count - output0.count }, { sum: 44, count: 1 });
+    const added = await tokenUsageAdded(h.metrics, attrs, async () => {
+      h.fake.enqueue(cohereFixture('chat'));
+      await h
+        .client()
+        .chat({ model: 'command-a-03-2025', messages: [{ role: 'user', content: QUESTION }] }, NO_RETRIES);
+      await h.theSpan();
+    });
+    assert.deepEqual(added, { input: { sum: 17, count: 1 }, output: { sum: 44, count: 1 } });
   });
 
   it('maps cache hits and tool calls', async () => {
@@ -107,7 +94,7 @@ describe('CohereClientV2.chat', () => {
         NO_RETRIES,
       );
     assert.equal(result.message.toolCalls![0]!.function!.name, 'get_weather');
-    const a = (await theSpan()).attributes;
+    const a = (await h.theSpan()).attributes;
     assert.equal(a['gen_ai.usage.input_tokens'], fixture.usage!.input_tokens);
     assert.equal(a['gen_ai.usage.output_tokens'], fixture.usage!.output_tokens);
     assert.equal(a['gen_ai.usage.cache_read.input_tokens'], fixture.usage!.cache_read_input_tokens);
@@ -123,7 +110,7 @@ describe('CohereClientV2.chat', () => {
       .withRawResponse();
     assert.equal(data.id, 'c14c80c3-18eb-4519-9460-6c92edd8cfb4');
     assert.equal(rawResponse.status, 200);
-    const span = await theSpan();
+    const span = await h.theSpan();
     assert.equal(span.attributes['gen_ai.usage.output_tokens'], 44);
   });
 
@@ -132,7 +119,7 @@ describe('CohereClientV2.chat', () => {
     h.fake.enqueue(cohereFixture('chat'));
     const v1 = new CohereClient({ token: 'test-key', environment: h.fake.url });
     await v1.v2.chat({ model: 'command-a-03-2025', messages: [{ role: 'user', content: QUESTION }] }, NO_RETRIES);
-    const span = await theSpan();
+    const span = await h.theSpan();
     assert.equal(span.name, 'chat command-a-03-2025');
   });
 });

@@ -1,16 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { SpanStatusCode } from '@opentelemetry/api';
-import {
-  cohereFixture,
-  collect,
-  LLMTEL_SCOPE,
-  NO_RETRIES,
-  sdkVersionOf,
-  settle,
-  setup,
-  type Harness,
-} from './helpers.ts';
+import { cohereFixture, collect, LLMTEL_SCOPE, NO_RETRIES, sdkVersionOf, setup, type Harness } from './helpers.ts';
 
 const CHAT = { model: 'command-a-03-2025', messages: [{ role: 'user' as const, content: 'Hi' }] };
 
@@ -24,14 +15,7 @@ describe('cohere-ai 7.14.0', () => {
   after(() => h.close());
   beforeEach(() => h.reset());
 
-  async function theSpan() {
-    const [span] = await h.waitForSpans(1);
-    await settle();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    assert.equal(h.spans().length, 1, 'exactly one span');
-    assert.equal(span!.instrumentationScope.name, LLMTEL_SCOPE);
-    return span!;
-  }
+  const theSpan = () => h.theSpan({ quietMs: 20, scope: LLMTEL_SCOPE });
 
   it('is the release under test', () => {
     assert.equal(sdkVersionOf('7.14'), '7.14.0');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { cohereFixture, NO_RETRIES, pointsWhere, settle, setup, type Harness } from './helpers.ts';
+import { cohereFixture, NO_RETRIES, pointsWhere, setup, type Harness } from './helpers.ts';
 
 const BODY = { model: 'command-nonexistent', messages: [{ role: 'user' as const, content: 'Hello?' }] };
 
@@ -12,13 +12,6 @@ describe('errors', () => {
   });
   after(() => h.close());
   beforeEach(() => h.reset());
-
-  async function theSpan() {
-    const [span] = await h.waitForSpans(1);
-    await settle();
-    assert.equal(h.spans().length, 1, 'exactly one span');
-    return span!;
-  }
 
   it('a 404 answer: the app gets the SDK error, the span is ERROR with error.type 404', async () => {
     h.fake.enqueue(cohereFixture('chat-error-404'));
@@ -34,7 +27,7 @@ describe('errors', () => {
     assert.match(String(error.body?.message), /not found/);
     assert.equal(Object.hasOwn(error, 'status'), false, "the app's error object is not changed");
 
-    const span = await theSpan();
+    const span = await h.theSpan();
     assert.equal(span.status.code, SpanStatusCode.ERROR);
     assert.equal(span.attributes['error.type'], '404');
     assert.equal(span.attributes['gen_ai.usage.input_tokens'], undefined);
@@ -53,7 +46,7 @@ describe('errors', () => {
     await assert.rejects(h.client().chatStream(BODY, NO_RETRIES), (e: Error & { statusCode?: number }) => {
       return e.statusCode === 404;
     });
-    const span = await theSpan();
+    const span = await h.theSpan();
     assert.equal(span.status.code, SpanStatusCode.ERROR);
     assert.equal(span.attributes['error.type'], '404');
   });
@@ -62,7 +55,7 @@ describe('errors', () => {
     const client = h.client({ environment: 'http://127.0.0.1:1' });
     // A short timeout: after a connection error the SDK leaves its request timer running (300 s by default).
     await assert.rejects(client.chat(BODY, { ...NO_RETRIES, timeoutInSeconds: 2 }));
-    const span = await theSpan();
+    const span = await h.theSpan();
     assert.equal(span.status.code, SpanStatusCode.ERROR);
     assert.equal(typeof span.attributes['error.type'], 'string');
     assert.equal(span.attributes['server.port'], 1);

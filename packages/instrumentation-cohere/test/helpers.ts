@@ -1,15 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import {
-  reusedInstrumentation,
-  spanReads,
-  startFakeProvider,
-  type FakeProvider,
-  type Fixture,
-  type SpanReads,
-} from '@llmtel/test-utils';
-import { CohereInstrumentation, type CohereInstrumentationConfig } from '@llmtel/instrumentation-cohere';
+import { loadFixtureFrom, sdkHarness, type Fixture, type SdkHarness } from '@llmtel/test-utils';
+import { CohereInstrumentation } from '@llmtel/instrumentation-cohere';
 import type { CohereClientV2 as CohereClientV2Type } from 'cohere-ai';
 
 export { collect, pointsWhere, spansOfScope } from '@llmtel/test-utils';
@@ -31,52 +24,24 @@ export type SdkVersion = keyof typeof SDK_DIRS;
 
 /** A fixture of this package: `test/fixtures/<name>.json` (synthetic, built from the Cohere API reference). */
 export function cohereFixture(name: string): Fixture {
-  const fixture = JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8')) as Fixture;
-  fixture.name = name;
-  return fixture;
-}
-
-/** One set of SDKs per test process, registered globally, as an app would. */
-const instrumentationFor = reusedInstrumentation(() => new CohereInstrumentation({ enabled: false }), { global: true });
-
-export interface Harness extends SpanReads {
-  instrumentation: CohereInstrumentation;
-  /** The `CohereClientV2` class, loaded after the instrumentation was enabled. */
-  CohereClientV2: CohereClass;
-  fake: FakeProvider;
-  client(options?: Record<string, unknown>): CohereClient;
-  close(): Promise<void>;
+  return loadFixtureFrom(new URL('./fixtures/', import.meta.url), name);
 }
 
 /**
- * Enables the instrumentation, then loads `cohere-ai` through `require` (so that the require hook patches its v2
- * client file) and starts a loopback fake provider. One harness at a time per process: `close()` disables the
- * instrumentation again.
+ * `setup(config, version, fakeOptions)`: enables the instrumentation (one per test process, registered globally, as an
+ * app would), then loads `cohere-ai` through `require`, so that the require hook patches its v2 client file (`sdk` is
+ * its `CohereClientV2`), and starts a loopback fake provider.
  */
-export async function setup(
-  config: CohereInstrumentationConfig = {},
-  version: SdkVersion = 'current',
-  fakeOptions: Parameters<typeof startFakeProvider>[0] = {},
-): Promise<Harness> {
-  const { instrumentation, otel } = instrumentationFor(config);
+export const setup = sdkHarness({
+  instrumentation: () => new CohereInstrumentation({ enabled: false }),
+  otel: { global: true },
+  load: loadCohere,
+  client: (CohereClientV2: CohereClass, url, options) =>
+    new CohereClientV2({ token: 'test-key', environment: url, ...options }),
+});
+export type Harness = SdkHarness<CohereInstrumentation, CohereClass, CohereClient>;
 
-  const CohereClientV2 = loadCohere(version);
-  const fake = await startFakeProvider(fakeOptions);
-
-  return {
-    instrumentation,
-    CohereClientV2,
-    fake,
-    client: (options = {}) => new CohereClientV2({ token: 'test-key', environment: fake.url, ...options }),
-    ...spanReads(otel),
-    async close() {
-      await fake.close();
-      instrumentation.disable();
-    },
-  };
-}
-
-export function loadCohere(version: SdkVersion): CohereClass {
+export function loadCohere(version: SdkVersion = 'current'): CohereClass {
   return (createRequire(SDK_DIRS[version])('cohere-ai') as { CohereClientV2: CohereClass }).CohereClientV2;
 }
 
@@ -89,8 +54,3 @@ export function sdkVersionOf(version: SdkVersion): string {
 
 /** Request options that make the SDK fail fast instead of retrying (both 7.x and 8.x honour them). */
 export const NO_RETRIES = { maxRetries: 0 } as const;
-
-/** Lets pending promise reactions run. */
-export function settle(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}

@@ -24,6 +24,7 @@ import {
   nonEmptyString,
   isObject,
 } from '@llmtel/core';
+import { ATTR_LLMTEL_CACHE_HIT, endWithoutRequest, servedFromCache } from './cache.js';
 import type { GenerationLike, Json, LLMResultLike, MessageLike, SerializedLike } from './internal-types.js';
 import { outputMessages, splitSystem, textOf } from './messages.js';
 import type { RunRegistry } from './runs.js';
@@ -158,13 +159,26 @@ export class LlmtelCallbackHandler {
   handleLLMEnd(output: LLMResultLike, runId: string, _parentRunId?: string, _tags?: string[], extra?: Json): void {
     this.guard('handleLLMEnd', () => {
       const call = this.runs.take(runId)?.call;
-      // A cache hit made no provider request: no usage to estimate for it.
-      if (call !== undefined) call.end(responseOf(output, extra?.cached !== true));
+      if (call === undefined) return;
+      const response = responseOf(output);
+      if (!servedFromCache(extra)) call.end(response);
+      else endWithoutRequest(call, { ...response, attributes: { [ATTR_LLMTEL_CACHE_HIT]: true } });
     });
   }
 
-  handleLLMError(error: unknown, runId: string): void {
-    this.guard('handleLLMError', () => this.runs.take(runId)?.call?.fail(error));
+  handleLLMError(error: unknown, runId: string, _parentRunId?: string, _tags?: string[], extra?: Json): void {
+    this.guard('handleLLMError', () => {
+      const call = this.runs.take(runId)?.call;
+      if (call === undefined) return;
+      if (!servedFromCache(extra)) {
+        call.fail(error);
+        return;
+      }
+      // The cache lookup itself failed: the run failed, but no provider request did (no error metrics, and no
+      // `onLlmError` for callbacks that count failed requests).
+      recordError(call.span, error);
+      endWithoutRequest(call, {});
+    });
   }
 
   handleChainStart(
@@ -366,22 +380,19 @@ function endWithError(span: Span | undefined, error: unknown): void {
 }
 
 /** What a model run's result says, for the GenAI call. */
-function responseOf(output: LLMResultLike, estimate: boolean): GenAiResponse {
+function responseOf(output: LLMResultLike): GenAiResponse {
   const generations: GenerationLike[] = Array.isArray(output?.generations?.[0]) ? output.generations[0] : [];
   const finishReasons = generations.map(finishReasonOf).filter((r): r is string => r !== undefined);
   const first = generations[0];
-  const response: GenAiResponse = {
+  return {
     responseModel: responseModelOf(first),
     responseId: responseIdOf(first),
     finishReasons,
     usage: usageOf(output ?? {}),
     outputMessages: () => outputMessages(generations, finishReasons),
-  };
-  if (estimate) {
-    response.estimateOutputText = () =>
+    estimateOutputText: () =>
       generations
         .map((g) => (isObject(g.message) ? textOf(g.message) : typeof g.text === 'string' ? g.text : ''))
-        .join('\n');
-  }
-  return response;
+        .join('\n'),
+  };
 }

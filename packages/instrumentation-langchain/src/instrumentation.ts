@@ -6,6 +6,7 @@ import {
   isWrapped,
 } from '@opentelemetry/instrumentation';
 import { DEFAULT_MAX_CONTENT_LENGTH, resolveBoolean, type GenAiTelemetry, telemetryFromConfig } from '@llmtel/core';
+import { markCacheMisses } from './cache.js';
 import { bindAsyncIterator, isAsyncIterator, MODEL_METHODS, ownerOf, TOOL_METHODS, type RunMethod } from './context.js';
 import { LlmtelCallbackHandler, type HandlerHost } from './handler.js';
 import type { CallbackManagerClass, CallbackManagerLike } from './internal-types.js';
@@ -182,6 +183,8 @@ export class LangChainInstrumentation extends InstrumentationBase<LangChainInstr
       this.wrapMethod(proto, '_generateUncached', (original) => {
         return function _generateUncached(this: unknown, ...args: unknown[]): unknown {
           discover(this);
+          // `(messages, options, config, startedRunManagers)`: the last is set only after a cache lookup missed.
+          markCacheMisses(runs, args[3]);
           return otelContext.with(runs.withPendingSlot(otelContext.active()), () => original.apply(this, args));
         };
       });

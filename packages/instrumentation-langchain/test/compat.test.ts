@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { syntheticChatCompletion, syntheticChatCompletionStream } from '@llmtel/test-utils';
+import { ATTR_LLMTEL_CACHE_HIT } from '@llmtel/instrumentation-langchain';
+import { assertServedFromCache, metricCount, startOrder } from './cache-helpers.ts';
 import {
   billable,
+  byName,
   isChildOf,
   LANGCHAIN_SCOPE,
   loadCompat,
@@ -70,6 +73,26 @@ describe('@langchain/core 1.0', () => {
     const ids = (list: typeof spans) => list.map((s) => s.spanContext().spanId).sort();
     assert.deepEqual(ids(billable(spans)), ids(sdkChats));
     assert.deepEqual((await tokenTotals(h, 'compat-chain')).input, { count: 2, sum: 17 });
+  });
+
+  it('a cache hit: a span that is not billable, with no usage or metrics; one billable span for the pair', async () => {
+    h.fake.enqueue(syntheticChatCompletion({ model: 'compat-cache', usage: { input_tokens: 9, output_tokens: 3 } }));
+    const requests = h.fake.requests.length;
+    const model = new lc.ChatOpenAI(h.chatOpenAI('compat-cache', { cache: new lc.InMemoryCache() }));
+    const first = await model.invoke('cache me');
+    assert.equal((await model.invoke('cache me')).content, first.content);
+    assert.equal(h.fake.requests.length - requests, 1);
+
+    const spans = await h.settle(3);
+    const sdk = one(spans, 'chat compat-cache', OPENAI_SCOPE);
+    const [miss, hit] = startOrder(byName(spans, 'chat compat-cache', LANGCHAIN_SCOPE));
+    assert.equal(spans.length, 3);
+    assert.ok(isChildOf(sdk, miss!));
+    assert.equal(miss!.attributes[ATTR_LLMTEL_CACHE_HIT], false);
+    assertServedFromCache(hit!);
+    assert.deepEqual(billable(spans), [sdk]);
+    assert.deepEqual((await tokenTotals(h, 'compat-cache')).input, { count: 1, sum: 9 });
+    assert.equal(await metricCount(h, 'gen_ai.client.operation.duration', 'compat-cache'), 1);
   });
 
   it('a tool: execute_tool span', async () => {

@@ -17,6 +17,8 @@ export interface Modules {
   ChatPromptTemplate: any;
   RunnableLambda: any;
   BaseChatModel: any;
+  BaseLLM: any;
+  InMemoryCache: any;
   AIMessage: any;
   StructuredTool: any;
   tool: any;
@@ -58,6 +60,8 @@ export async function setup(
     ChatPromptTemplate: require('@langchain/core/prompts').ChatPromptTemplate,
     RunnableLambda: require('@langchain/core/runnables').RunnableLambda,
     BaseChatModel: require('@langchain/core/language_models/chat_models').BaseChatModel,
+    BaseLLM: require('@langchain/core/language_models/llms').BaseLLM,
+    InMemoryCache: require('@langchain/core/caches').InMemoryCache,
     AIMessage: require('@langchain/core/messages').AIMessage,
     StructuredTool: require('@langchain/core/tools').StructuredTool,
     tool: require('@langchain/core/tools').tool,
@@ -128,5 +132,6 @@ export function loadCompat(dir: string) {
     ChatOpenAI: require('@langchain/openai').ChatOpenAI,
     ChatPromptTemplate: require('@langchain/core/prompts').ChatPromptTemplate,
     tool: require('@langchain/core/tools').tool,
+    InMemoryCache: require('@langchain/core/caches').InMemoryCache,
   };
 }

@@ -1,18 +1,18 @@
 import { diag } from '@opentelemetry/api';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition, isWrapped } from '@opentelemetry/instrumentation';
 import {
+  ClaimedCompletion,
   NativeSpanClaim,
   resolveNativeSpanMode,
   runWithNativeSpanClaim,
   type GenAiCall,
-  type GenAiResponse,
   type NativeSpanMode,
   type GenAiTelemetry,
   isObject,
   telemetryFromConfig,
 } from '@llmtel/core';
 import { telemetryError } from './errors.js';
-import type { Completion, Operation, ResourceLike } from './internal-types.js';
+import type { Operation, ResourceLike } from './internal-types.js';
 import { interceptNativeTracing } from './native.js';
 import {
   chatCompleteOperation,
@@ -62,37 +62,10 @@ type PatchedGetter = (() => unknown) & { [ORIGINAL_GETTER]?: () => unknown };
 
 /** A call the instrumentation started and must see to its end. */
 interface Started {
-  completion: Completion;
+  completion: ClaimedCompletion;
   call: GenAiCall;
   claim: NativeSpanClaim;
   capture: boolean;
-}
-
-/** The end of one call; see `NativeSpanClaim.settle` for why ending waits for the SDK's own span, if any. */
-class ClaimedCompletion implements Completion {
-  private readonly call: GenAiCall;
-  private readonly claim: NativeSpanClaim;
-
-  constructor(call: GenAiCall, claim: NativeSpanClaim) {
-    this.call = call;
-    this.claim = claim;
-  }
-
-  get ended(): boolean {
-    return this.claim.settled;
-  }
-
-  recordChunk(): void {
-    this.call.recordChunk();
-  }
-
-  end(response?: GenAiResponse): void {
-    this.claim.settle(() => this.call.end(response));
-  }
-
-  fail(error: unknown, partial?: GenAiResponse): void {
-    this.claim.settle(() => this.call.fail(error, partial));
-  }
 }
 
 function clientPrototype(moduleExports: unknown): object | undefined {

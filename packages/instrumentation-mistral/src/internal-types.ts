@@ -1,4 +1,4 @@
-import type { GenAiRequest, GenAiResponse } from '@llmtel/core';
+import type { GenAiRequest, GenAiResponse, StreamEventAccumulator } from '@llmtel/core';
 
 export type Json = Record<string, unknown>;
 
@@ -26,22 +26,6 @@ export interface Target {
   serverPort?: number;
 }
 
-/** The end of one instrumented call: the llmtel call itself, or the call behind a native-span claim. */
-export interface Completion {
-  readonly ended: boolean;
-  recordChunk(): void;
-  end(response?: GenAiResponse): void;
-  fail(error: unknown, partial?: GenAiResponse): void;
-}
-
-/** Accumulates what a streamed response says, one event at a time. */
-export interface StreamAccumulator {
-  /** @returns whether the event carried output (it then counts as a chunk for the streaming metrics) */
-  add(event: unknown): boolean;
-  /** What the stream said so far. */
-  response(): GenAiResponse;
-}
-
 /** One instrumented SDK method: how to describe its request and its result. */
 export interface Operation {
   /** The native span names (Speakeasy operation ids) the SDK's own tracing starts for this method's requests. */
@@ -49,5 +33,5 @@ export interface Operation {
   readonly streaming: boolean;
   request(body: Record<string, unknown>, target: Target, capture: boolean): GenAiRequest;
   response(result: unknown, capture: boolean): GenAiResponse;
-  stream(capture: boolean): StreamAccumulator;
+  stream(capture: boolean): StreamEventAccumulator;
 }

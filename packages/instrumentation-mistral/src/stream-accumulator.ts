@@ -3,10 +3,10 @@ import {
   type GenAiMessagePart,
   type GenAiResponse,
   isObject,
+  type StreamEventAccumulator,
   stringOr,
   toolArguments,
 } from '@llmtel/core';
-import type { StreamAccumulator } from './internal-types.js';
 import { usageOf } from './usage.js';
 
 /** What one streamed choice said; the parts are only kept when content capture is on. */
@@ -31,7 +31,7 @@ function deltaText(content: unknown): string {
  * chunk, finish reasons per choice index, usage from the last chunk that carries one (the API sends it with the final
  * finish reason).
  */
-export class ChunkAccumulator implements StreamAccumulator {
+export class ChunkAccumulator implements StreamEventAccumulator {
   private readonly capture: boolean;
   private id: string | undefined;
   private model: string | undefined;

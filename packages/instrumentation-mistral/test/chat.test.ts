@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { PricingTable, type TokenUsage } from '@llmtel/core';
-import { LLMTEL_SCOPE, mistralFixture, pointsWhere, settle, setup, type Harness } from './helpers.ts';
+import { tokenUsageAdded } from '@llmtel/test-utils';
+import { LLMTEL_SCOPE, mistralFixture, setup, type Harness } from './helpers.ts';
 
 const SYSTEM = 'You are a concise assistant.';
 const QUESTION = 'Name the three primary colours.';
@@ -14,13 +15,6 @@ describe('chat.complete', () => {
   });
   after(() => h.close());
   beforeEach(() => h.reset());
-
-  async function theSpan() {
-    const [span] = await h.waitForSpans(1);
-    await settle();
-    assert.equal(h.spans().length, 1, 'exactly one span');
-    return span!;
-  }
 
   it('makes one CLIENT span with the request, the response, the fixture usage and a cost', async () => {
     const fixture = mistralFixture('chat-completion');
@@ -39,7 +33,7 @@ describe('chat.complete', () => {
     });
     assert.equal(result.choices[0]!.finishReason, 'stop');
 
-    const span = await theSpan();
+    const span = await h.theSpan();
     assert.equal(span.instrumentationScope.name, LLMTEL_SCOPE);
     assert.equal(span.name, 'chat mistral-small-latest');
     assert.equal(span.kind, SpanKind.CLIENT);
@@ -77,21 +71,14 @@ describe('chat.complete', () => {
       'gen_ai.request.model': 'mistral-small-latest',
       'gen_ai.response.model': 'mistral-small-latest',
     };
-    const totals = async (type: string) => {
-      const tokens = (await h.metrics()).get('gen_ai.client.token.usage');
-      const points = pointsWhere<{ sum: number; count: number }>(tokens, { ...attrs, 'gen_ai.token.type': type });
-      return points.reduce((t, p) => ({ sum: t.sum + p.value.sum, count: t.count + p.value.count }), {
-        sum: 0,
-        count: 0,
-      });
-    };
-    const [input0, output0] = [await totals('input'), await totals('output')];
-    h.fake.enqueue(mistralFixture('chat-completion'));
-    await h.client().chat.complete({ model: 'mistral-small-latest', messages: [{ role: 'user', content: QUESTION }] });
-    await theSpan();
-    const [input1, output1] = [await totals('input'), await totals('output')];
-    assert.deepEqual({ sum: input1.sum - input0.sum, count: input1.count - input0.count }, { sum: 21, count: 1 });
-    assert.deepEqual({ sum: output1.sum - output0.sum, count: output1.count - output0.count }, { sum: 38, count: 1 });
+    const added = await tokenUsageAdded(h.metrics, attrs, async () => {
+      h.fake.enqueue(mistralFixture('chat-completion'));
+      await h
+        .client()
+        .chat.complete({ model: 'mistral-small-latest', messages: [{ role: 'user', content: QUESTION }] });
+      await h.theSpan();
+    });
+    assert.deepEqual(added, { input: { sum: 21, count: 1 }, output: { sum: 38, count: 1 } });
   });
 
   it('prices with the configured table', async () => {
@@ -102,7 +89,7 @@ describe('chat.complete', () => {
     h = await setup({ pricing });
     h.fake.enqueue(mistralFixture('chat-completion'));
     await h.client().chat.complete({ model: 'mistral-small-latest', messages: [{ role: 'user', content: QUESTION }] });
-    const span = await theSpan();
+    const span = await h.theSpan();
     assert.equal(span.attributes['llmtel.usage.cost_usd'], (21 * 1 + 38 * 2) / 1e6);
     await h.close();
     h = await setup();
@@ -127,7 +114,7 @@ describe('chat.complete', () => {
       messages: [{ role: 'user', content: 'Where is my order A-1042?' }],
     });
     assert.equal(result.choices[0]!.message!.toolCalls![0]!.function.name, 'get_order_status');
-    const span = await theSpan();
+    const span = await h.theSpan();
     const a = span.attributes;
     assert.equal(a['gen_ai.usage.input_tokens'], fixture.usage!.input_tokens);
     assert.equal(a['gen_ai.usage.output_tokens'], fixture.usage!.output_tokens);
@@ -154,7 +141,7 @@ describe('chat.complete', () => {
       .catch((error: unknown) => error);
     // The fixture's text is not JSON, so the SDK's own parsing may fail; either way one span recorded the request.
     assert.ok(parsed !== undefined);
-    const span = await theSpan();
+    const span = await h.theSpan();
     assert.equal(span.name, 'chat mistral-small-latest');
     assert.equal(span.attributes['gen_ai.output.type'], 'json');
     assert.equal(span.attributes['gen_ai.usage.input_tokens'], 21);

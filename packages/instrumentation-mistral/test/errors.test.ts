@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { mistralFixture, pointsWhere, settle, setup, type Harness } from './helpers.ts';
+import { mistralFixture, pointsWhere, setup, type Harness } from './helpers.ts';
 
 const BODY = { model: 'mistral-nonexistent-model', messages: [{ role: 'user' as const, content: 'Hello?' }] };
 
@@ -12,13 +12,6 @@ describe('errors', () => {
   });
   after(() => h.close());
   beforeEach(() => h.reset());
-
-  async function theSpan() {
-    const [span] = await h.waitForSpans(1);
-    await settle();
-    assert.equal(h.spans().length, 1, 'exactly one span');
-    return span!;
-  }
 
   it('a 400 answer: the app gets the SDK error, the span is ERROR with the API error type', async () => {
     h.fake.enqueue(mistralFixture('chat-completion-error-400'));
@@ -34,7 +27,7 @@ describe('errors', () => {
     assert.equal(error.name, 'SDKError', 'the error the SDK threw');
     assert.equal(Object.hasOwn(error, 'type'), false, "the app's error object is not changed");
 
-    const span = await theSpan();
+    const span = await h.theSpan();
     assert.equal(span.status.code, SpanStatusCode.ERROR);
     assert.equal(span.attributes['error.type'], 'invalid_model');
     assert.equal(span.attributes['gen_ai.usage.input_tokens'], undefined);
@@ -54,7 +47,7 @@ describe('errors', () => {
     fixture.stream = true;
     h.fake.enqueue(fixture);
     await assert.rejects(h.client().chat.stream(BODY), (e: Error & { statusCode?: number }) => e.statusCode === 400);
-    const span = await theSpan();
+    const span = await h.theSpan();
     assert.equal(span.status.code, SpanStatusCode.ERROR);
     assert.equal(span.attributes['error.type'], 'invalid_model');
   });
@@ -62,7 +55,7 @@ describe('errors', () => {
   it('a connection failure: ERROR span, the app gets the SDK error', async () => {
     const client = h.client({ serverURL: 'http://127.0.0.1:1' });
     await assert.rejects(client.chat.complete(BODY));
-    const span = await theSpan();
+    const span = await h.theSpan();
     assert.equal(span.status.code, SpanStatusCode.ERROR);
     assert.equal(typeof span.attributes['error.type'], 'string');
     assert.equal(span.attributes['server.port'], 1);

@@ -1,14 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import {
-  reusedInstrumentation,
-  spanReads,
-  startFakeProvider,
-  type FakeProvider,
-  type Fixture,
-  type SpanReads,
-} from '@llmtel/test-utils';
-import { MistralInstrumentation, type MistralInstrumentationConfig } from '@llmtel/instrumentation-mistral';
+import { loadFixtureFrom, sdkHarness, type Fixture, type SdkHarness } from '@llmtel/test-utils';
+import { MistralInstrumentation } from '@llmtel/instrumentation-mistral';
 import type { Mistral as MistralType } from '@mistralai/mistralai';
 
 export { collect, pointsWhere, spansOfScope } from '@llmtel/test-utils';
@@ -32,58 +25,26 @@ export type SdkVersion = keyof typeof SDK_DIRS;
 
 /** A fixture of this package: `test/fixtures/<name>.json` (synthetic, built from the Mistral AI API reference). */
 export function mistralFixture(name: string): Fixture {
-  const fixture = JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8')) as Fixture;
-  fixture.name = name;
-  return fixture;
+  return loadFixtureFrom(new URL('./fixtures/', import.meta.url), name);
 }
 
 /**
- * One set of SDKs per test process, registered globally: the SDK's own tracing (when a test turns it on in `global`
- * mode) starts its spans from the global tracer provider, so the same exporter sees llmtel's spans and the SDK's.
+ * `setup(config, version, fakeOptions)`: enables the instrumentation, then loads `@mistralai/mistralai` through
+ * `require`, so that the require hook patches it (2.x is an ES module, which Node 22.12+ loads through `require` too;
+ * `sdk` is its `Mistral` class), and starts a loopback fake provider. The instrumentation is made once per test
+ * process and registered globally: the SDK's own tracing (when a test turns it on in `global` mode) starts its spans
+ * from the global tracer provider, so the same exporter sees llmtel's spans and the SDK's.
  */
-const instrumentationFor = reusedInstrumentation(() => new MistralInstrumentation({ enabled: false }), {
-  global: true,
+export const setup = sdkHarness({
+  instrumentation: () => new MistralInstrumentation({ enabled: false }),
+  otel: { global: true },
+  load: loadMistral,
+  client: (Mistral: MistralClass, url, options) =>
+    new Mistral({ apiKey: 'test-key', serverURL: url, retryConfig: { strategy: 'none' }, ...options }),
 });
+export type Harness = SdkHarness<MistralInstrumentation, MistralClass, MistralClient>;
 
-export interface Harness extends SpanReads {
-  instrumentation: MistralInstrumentation;
-  /** The `Mistral` client class, loaded after the instrumentation was enabled. */
-  Mistral: MistralClass;
-  fake: FakeProvider;
-  client(options?: Record<string, unknown>): MistralClient;
-  close(): Promise<void>;
-}
-
-/**
- * Enables the instrumentation, then loads `@mistralai/mistralai` through `require` (so that the require hook patches
- * it; 2.x is an ES module, which Node 22.12+ loads through `require` too) and starts a loopback fake provider. One
- * harness at a time per process: `close()` disables the instrumentation again.
- */
-export async function setup(
-  config: MistralInstrumentationConfig = {},
-  version: SdkVersion = 'current',
-  fakeOptions: Parameters<typeof startFakeProvider>[0] = {},
-): Promise<Harness> {
-  const { instrumentation, otel } = instrumentationFor(config);
-
-  const Mistral = loadMistral(version);
-  const fake = await startFakeProvider(fakeOptions);
-
-  return {
-    instrumentation,
-    Mistral,
-    fake,
-    client: (options = {}) =>
-      new Mistral({ apiKey: 'test-key', serverURL: fake.url, retryConfig: { strategy: 'none' }, ...options }),
-    ...spanReads(otel),
-    async close() {
-      await fake.close();
-      instrumentation.disable();
-    },
-  };
-}
-
-export function loadMistral(version: SdkVersion): MistralClass {
+export function loadMistral(version: SdkVersion = 'current'): MistralClass {
   return (createRequire(SDK_DIRS[version])('@mistralai/mistralai') as { Mistral: MistralClass }).Mistral;
 }
 

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { errorTypeOf } from '@llmtel/core';
-import { collect, mistralFixture, pointsWhere, settle, setup, type Harness } from './helpers.ts';
+import { assertAborted, histogramTotals } from '@llmtel/test-utils';
+import { collect, mistralFixture, setup, type Harness } from './helpers.ts';
 
 const BODY = {
   model: 'mistral-small-latest',
@@ -22,13 +23,7 @@ describe('chat.stream', () => {
   beforeEach(() => h.reset());
 
   /** Waits for the span, then checks that no second span and no second end arrive. */
-  async function theSpan() {
-    const [span] = await h.waitForSpans(1);
-    await settle();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    assert.equal(h.spans().length, 1, 'exactly one span');
-    return span!;
-  }
+  const theSpan = () => h.theSpan({ quietMs: 20 });
 
   it('read to the end: usage from the last chunk, finish reason, id, model and chunk timings', async () => {
     const fixture = mistralFixture('chat-completion-stream');
@@ -54,13 +49,10 @@ describe('chat.stream', () => {
 
     const metrics = await h.metrics();
     const attrs = { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'mistral-small-latest' };
-    const first = pointsWhere<{ count: number }>(metrics.get('gen_ai.client.operation.time_to_first_chunk'), attrs);
-    const perChunk = pointsWhere<{ count: number }>(
-      metrics.get('gen_ai.client.operation.time_per_output_chunk'),
-      attrs,
-    );
-    assert.ok(first.reduce((n, p) => n + p.value.count, 0) >= 1, 'time to first chunk recorded');
-    assert.ok(perChunk.reduce((n, p) => n + p.value.count, 0) >= 1, 'time per output chunk recorded');
+    const first = histogramTotals(metrics.get('gen_ai.client.operation.time_to_first_chunk'), attrs);
+    const perChunk = histogramTotals(metrics.get('gen_ai.client.operation.time_per_output_chunk'), attrs);
+    assert.ok(first.count >= 1, 'time to first chunk recorded');
+    assert.ok(perChunk.count >= 1, 'time per output chunk recorded');
   });
 
   it('read with getReader(): the same events, one span', async () => {
@@ -93,9 +85,7 @@ describe('chat.stream', () => {
     assert.equal(span.attributes['gen_ai.response.id'], 'cmpl-6c1d2e3f4a5b46c7d8e9f0a1b2c3d4e5');
     // The usage chunk never arrived: the counts are estimated, and say so.
     assert.equal(span.attributes['llmtel.usage.estimated'], true);
-    const request = h.fake.requests.at(-1)!;
-    for (let i = 0; i < 200 && !request.aborted; i++) await new Promise((r) => setTimeout(r, 10));
-    assert.equal(request.aborted, true, 'the SDK stopped reading the response');
+    await assertAborted(h.fake.requests.at(-1)!);
   });
 
   it('break right after the usage chunk keeps the real usage', async () => {

@@ -1,2 +1,3 @@
 export { AiSdkSpanProcessor, DEFAULT_TRACER_NAMES } from './processor.js';
-export type { AiSdkSpanProcessorConfig } from './types.js';
+export { registerAiSdkTelemetry } from './register-telemetry.js';
+export type { AiSdkSpanProcessorConfig, AiSdkTelemetryOptions, AiSdkTelemetryRegistration } from './types.js';

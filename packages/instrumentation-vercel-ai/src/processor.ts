@@ -6,6 +6,8 @@ import {
   type Attributes,
   type Context,
   type HrTime,
+  type Meter,
+  type MeterProvider,
   type Span,
   type SpanKind,
 } from '@opentelemetry/api';
@@ -22,7 +24,7 @@ import {
 } from '@llmtel/core';
 import { AdoptingTracer } from './adopted-span.js';
 import type { AiSdkSpanProcessorConfig } from './types.js';
-import { carriesUsage, classifySpan, requestOf, responseOf, usageOf } from './utils.js';
+import { carriesUsage, classifySpan, requestOf, responseOf, timeToFirstChunkMsOf, usageOf } from './utils.js';
 
 export const PACKAGE_NAME = '@llmtel/instrumentation-vercel-ai';
 export const PACKAGE_VERSION = '0.1.0';
@@ -45,7 +47,7 @@ interface Adopted {
   readonly billing: BillingScope;
 }
 
-/** The error of a failed request span, as `errorTypeOf` reads it: the exception type the AI SDK recorded. */
+/** The error of a failed request span, as core's `errorTypeOf` reads it: the exception type the AI SDK recorded. */
 function errorOf(span: SdkSpanView): { code?: string } {
   const exception = [...(span.events ?? [])].reverse().find((e) => e.name === 'exception');
   const type = exception?.attributes?.['exception.type'] ?? span.attributes[ATTR_ERROR_TYPE];
@@ -54,17 +56,17 @@ function errorOf(span: SdkSpanView): { code?: string } {
 
 /**
  * Gives the Vercel AI SDK's own telemetry spans what every llmtel span carries: the GenAI attributes, tokens, cost,
- * `llmtel.usage.*`, attribution, the token / duration / cost metrics and the llmtel callbacks, recorded once per
- * provider request.
+ * `llmtel.usage.*`, attribution, the token / duration / cost metrics (and the time to first chunk the AI SDK measured
+ * for a stream) and the llmtel callbacks, recorded once per provider request.
  *
  * Register it on the tracer provider (`@llmtel/node` does). It works on the AI SDK's built-in spans (v5, v6:
  * `experimental_telemetry: { isEnabled: true }`) and on those of `@ai-sdk/otel` (v7: `registerTelemetry(new
- * OpenTelemetry())`, or `LegacyOpenTelemetry` for the v6 span format). Each span of a provider request
- * (`ai.generateText.doGenerate`, `ai.streamText.doStream`, `chat <model>`, ...) is recorded through `@llmtel/core`
- * as it ends (`onEnding`, while it can still be written). When the provider underneath is itself instrumented (a
- * provider built on the `openai` SDK), its span owns the usage and the AI SDK's span is `llmtel.usage.billable=false`;
- * otherwise (the AI SDK's own providers call `fetch`) the AI SDK's span owns it. Spans over several requests (the
- * call, a step) repeat their usage and are marked `llmtel.usage.billable=false`.
+ * OpenTelemetry())`, or `LegacyOpenTelemetry` for the v6 span format; see `registerAiSdkTelemetry`). Each span of
+ * a provider request (`ai.generateText.doGenerate`, `ai.streamText.doStream`, `chat <model>`, ...) is recorded
+ * through `@llmtel/core` as it ends (`onEnding`, while it can still be written). When the provider underneath is
+ * itself instrumented (a provider built on the `openai` SDK), its span owns the usage and the AI SDK's span is
+ * `llmtel.usage.billable=false`; otherwise (the AI SDK's own providers call `fetch`) the AI SDK's span owns it. Spans
+ * over several requests (the call, a step) repeat their usage and are marked `llmtel.usage.billable=false`.
  */
 export class AiSdkSpanProcessor {
   private readonly telemetry: GenAiTelemetry;
@@ -74,6 +76,7 @@ export class AiSdkSpanProcessor {
   private readonly aggregates = new WeakSet<object>();
   /** `@ai-sdk/otel` spans of `embed` / `embedMany` calls, whose children are the provider requests. */
   private readonly embeddingCalls = new WeakSet<object>();
+  private readonly meterProvider: MeterProvider | undefined;
 
   constructor(config: AiSdkSpanProcessorConfig = {}) {
     const names = config.tracerNames ?? DEFAULT_TRACER_NAMES;
@@ -81,10 +84,10 @@ export class AiSdkSpanProcessor {
       throw new TypeError('tracerNames must be an array of strings');
     }
     this.tracerNames = new Set(names);
-    const meterProvider = config.meterProvider;
+    this.meterProvider = config.meterProvider;
     this.telemetry = new GenAiTelemetry({
       tracer: () => this.tracer,
-      meter: () => (meterProvider ?? metrics.getMeterProvider()).getMeter(PACKAGE_NAME, PACKAGE_VERSION),
+      meter: () => this.meter(),
       pricing: config.pricing,
       // The AI SDK records content itself, as its own `recordInputs` / `recordOutputs` settings say.
       captureMessageContent: false,
@@ -149,13 +152,23 @@ export class AiSdkSpanProcessor {
         responseId: res.id,
         finishReasons: res.finishReasons,
         usage: usageOf(attributes),
+        // The AI SDK measured it; core records it only on the span that owns the request's metrics (an
+        // instrumented provider SDK's span under this one records its own).
+        timeToFirstChunkMs: timeToFirstChunkMsOf(attributes),
       };
-      adopted.request.billable = adopted.billing.settle();
-      if (view.status?.code === SpanStatusCode.ERROR) adopted.call.fail(errorOf(view), response);
+      const billable = adopted.billing.settle();
+      adopted.request.billable = billable;
+      const error = view.status?.code === SpanStatusCode.ERROR ? errorOf(view) : undefined;
+      if (error !== undefined) adopted.call.fail(error, response);
       else adopted.call.end(response);
     } catch (error) {
       diag.debug('llmtel vercel-ai: could not record an AI SDK span', error);
     }
+  }
+
+  /** Read when a call ends, so that a global meter provider registered after this processor is used. */
+  private meter(): Meter {
+    return (this.meterProvider ?? metrics.getMeterProvider()).getMeter(PACKAGE_NAME, PACKAGE_VERSION);
   }
 
   onEnd(): void {}

@@ -24,3 +24,26 @@ export interface AiSdkSpanProcessorConfig {
    */
   tracerNames?: readonly string[];
 }
+
+/** Options of {@link registerAiSdkTelemetry}. Every option is optional. */
+export interface AiSdkTelemetryOptions {
+  /**
+   * The directory `ai` and `@ai-sdk/otel` are resolved from, as the app's own imports resolve them.
+   *
+   * Default: the directory of the app's entry script (`process.argv[1]`), then the working directory. Env: none.
+   */
+  resolveFrom?: string;
+  /**
+   * Whether the registered integration records prompts and completions (`@ai-sdk/otel`'s content attributes) on the
+   * calls that do not set `telemetry.recordInputs` / `recordOutputs` themselves.
+   *
+   * Default `false`. Env `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`.
+   */
+  captureMessageContent?: boolean;
+}
+
+/** The integration {@link registerAiSdkTelemetry} registered. */
+export interface AiSdkTelemetryRegistration {
+  /** Removes the integration from the AI SDK's global list. Calls already running keep it until they end. */
+  unregister(): void;
+}

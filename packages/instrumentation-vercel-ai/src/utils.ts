@@ -12,6 +12,7 @@ import {
   ATTR_GEN_AI_USAGE_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
   ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
+  METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK,
   type TokenUsage,
   nonEmptyString as str,
 } from '@llmtel/core';
@@ -162,4 +163,38 @@ export function responseOf(a: Attributes): { model?: string; id?: string; finish
 /** The span repeats usage (`gen_ai.usage.*` or `ai.usage.*`) that its request spans own. */
 export function carriesUsage(a: Attributes): boolean {
   return Object.keys(a).some((key) => key.startsWith('gen_ai.usage.') || key.startsWith('ai.usage.'));
+}
+
+/**
+ * Milliseconds from a streamed request's start to its first chunk, as the AI SDK's request span reports it:
+ * `@ai-sdk/otel`'s `OpenTelemetry` writes the metric's own name as a span attribute (seconds), the legacy format
+ * `ai.response.msToFirstChunk` (`streamText`) or `ai.stream.msToFirstChunk` (`streamObject`), in milliseconds.
+ */
+export function timeToFirstChunkMsOf(a: Attributes): number | undefined {
+  const seconds = num(a[METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK]);
+  const ms = num(a['ai.response.msToFirstChunk'], a['ai.stream.msToFirstChunk']);
+  const value = seconds !== undefined ? seconds * 1000 : ms;
+  return value !== undefined && value >= 0 ? value : undefined;
+}
+
+const VERSION = /^(\d+)\.(\d+)\.(\d+)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+
+/**
+ * Whether a package version is at least `min` and below the major `belowMajor`. A pre-release of `min` itself is
+ * below it, as semver orders them; a pre-release of a later version in the range is in it.
+ */
+export function isVersionInRange(
+  version: unknown,
+  min: readonly [number, number, number],
+  belowMajor: number,
+): boolean {
+  if (typeof version !== 'string') return false;
+  const match = VERSION.exec(version.trim());
+  if (match === null) return false;
+  const parts = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (parts[0]! >= belowMajor) return false;
+  for (let i = 0; i < 3; i++) {
+    if (parts[i]! !== min[i]) return parts[i]! > min[i]!;
+  }
+  return match[4] === undefined;
 }

@@ -97,6 +97,10 @@ for (const [dir, major] of [
       const totals = await tokenTotals(h, model);
       assert.deepEqual(totals.input, { count: 2, sum: 31 });
       assert.deepEqual(totals.output, { count: 2, sum: 5 });
+      const ms = doStream.attributes['ai.response.msToFirstChunk'];
+      assert.equal(typeof ms, 'number', 'the AI SDK reports the time to first chunk on doStream');
+      assert.equal(doGenerate.attributes['ai.response.msToFirstChunk'], undefined);
+      assert.deepEqual(totals.firstChunks, { count: 1, sum: (ms as number) / 1000 }, 'the stream only, once');
     });
   });
 }

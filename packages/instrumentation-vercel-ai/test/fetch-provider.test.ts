@@ -66,6 +66,7 @@ describe('AI SDK spans over a fetch-based provider', () => {
     assert.deepEqual(totals.output, { count: 1, sum: 50 });
     assert.equal(totals.costPoints, 1);
     assert.equal(totals.durations, 1);
+    assert.equal(totals.firstChunks.count, 0, 'no time to first chunk for a call that does not stream');
   });
 
   it('@ai-sdk/otel spans of a stream: the same', async () => {
@@ -92,6 +93,13 @@ describe('AI SDK spans over a fetch-based provider', () => {
     const totals = await tokenTotals(h, 'ai-stream');
     assert.deepEqual(totals.input, { count: 1, sum: 12 });
     assert.deepEqual(totals.output, { count: 1, sum: 2 });
+    const seconds = chat.attributes['gen_ai.client.operation.time_to_first_chunk'];
+    assert.equal(typeof seconds, 'number', '@ai-sdk/otel reports the time to first chunk on the chat span');
+    assert.deepEqual(
+      totals.firstChunks,
+      { count: 1, sum: seconds },
+      'recorded once, with the value the AI SDK measured',
+    );
   });
 
   it('the legacy span format: doGenerate gets the GenAI attributes and owns the usage', async () => {
@@ -117,6 +125,33 @@ describe('AI SDK spans over a fetch-based provider', () => {
     assert.equal(call.attributes['llmtel.usage.billable'], false);
     const totals = await tokenTotals(h, 'ai-legacy');
     assert.deepEqual(totals.input, { count: 1, sum: 30 });
+  });
+
+  it('the legacy span format, streamText: doStream records its time to first chunk', async () => {
+    h.fake.enqueue(
+      syntheticChatCompletionStream({
+        model: 'ai-legacy-stream',
+        chunks: ['o', 'k'],
+        includeUsage: true,
+        usage: { input_tokens: 14, output_tokens: 2 },
+      }),
+    );
+    const result = streamText({
+      model: openai.chat('ai-legacy-stream'),
+      prompt: 'hi',
+      maxRetries: 0,
+      telemetry: { integrations: [new LegacyOpenTelemetry()] },
+    });
+    assert.equal(await result.text, 'ok');
+
+    const spans = await h.settle(2);
+    const request = one(spans, 'ai.streamText.doStream');
+    assert.deepEqual(billable(spans), [request]);
+    const ms = request.attributes['ai.response.msToFirstChunk'];
+    assert.equal(typeof ms, 'number');
+    const totals = await tokenTotals(h, 'ai-legacy-stream');
+    assert.deepEqual(totals.input, { count: 1, sum: 14 });
+    assert.deepEqual(totals.firstChunks, { count: 1, sum: (ms as number) / 1000 });
   });
 
   it('a failed request: an ERROR span with error.type, metered once with it', async () => {

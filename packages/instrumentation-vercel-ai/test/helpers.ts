@@ -67,10 +67,18 @@ export async function tokenTotals(h: Harness, model: string) {
   };
   const cost = pointsWhere<number>(metrics.get('llmtel.client.cost_usd'), { 'gen_ai.request.model': model });
   const duration = pointsWhere(metrics.get('gen_ai.client.operation.duration'), { 'gen_ai.request.model': model });
+  const firstChunk = pointsWhere(metrics.get('gen_ai.client.operation.time_to_first_chunk'), {
+    'gen_ai.request.model': model,
+  });
   return {
     input: of('input'),
     output: of('output'),
     costPoints: cost.length,
     durations: duration.reduce((n, p) => n + p.value.count, 0),
+    /** `gen_ai.client.operation.time_to_first_chunk`: how many were recorded, and their sum in seconds. */
+    firstChunks: {
+      count: firstChunk.reduce((n, p) => n + p.value.count, 0),
+      sum: firstChunk.reduce((n, p) => n + (p.value.sum ?? 0), 0),
+    },
   };
 }

@@ -165,5 +165,6 @@ describe('AI SDK spans over an instrumented provider SDK', () => {
     assert.deepEqual(billable(spans), [sdkSpan]);
     const totals = await tokenTotals(h, model);
     assert.deepEqual(totals.input, { count: 1, sum: 9 });
+    assert.equal(totals.firstChunks.count, 1, "the openai span's own time to first chunk, not the AI SDK span's too");
   });
 });

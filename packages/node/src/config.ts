@@ -241,6 +241,28 @@ export function resolveInstrumentationEnabled(name: string, code: unknown, env: 
   return !disabled?.includes(name);
 }
 
+/** Env switch of the Vercel AI SDK v7 telemetry registration (`instrumentations['vercel-ai'].autoRegister`). */
+export const ENV_VERCEL_AI_AUTO_REGISTER = 'LLMTEL_VERCEL_AI_AUTO_REGISTER';
+
+/**
+ * Whether `@llmtel/node` registers `@ai-sdk/otel`'s integration with AI SDK v7: code, then
+ * `LLMTEL_VERCEL_AI_AUTO_REGISTER` (`true` / `false`, any case), else on.
+ */
+export function resolveVercelAiAutoRegister(code: unknown, env: Env): boolean {
+  if (code !== undefined) {
+    if (typeof code !== 'boolean') {
+      throw new TypeError(`llmtel: instrumentations['vercel-ai'].autoRegister must be a boolean, got ${typeof code}`);
+    }
+    return code;
+  }
+  const found = envValue(env, ENV_VERCEL_AI_AUTO_REGISTER);
+  if (!found) return true;
+  const lower = found.value.toLowerCase();
+  if (lower === 'true' || lower === 'false') return lower === 'true';
+  warnEnv(found.name, found.value, 'true or false', 'true');
+  return true;
+}
+
 /** Validates the options object and resolves every setting that does not need an SDK class. */
 export function resolveConfig(options: LlmtelNodeOptions, env: Env): ResolvedConfig {
   if (options === null || typeof options !== 'object') throw new TypeError('llmtel: start() options must be an object');

@@ -13,6 +13,7 @@ export type {
   OtlpProtocol,
   ExporterName,
   LogLevelName,
+  VercelAiIntegrationOptions,
   InstrumentationName,
   InstrumentationConfigs,
 } from './index.js';

@@ -17,7 +17,7 @@ import type { MistralInstrumentationConfig } from '@llmtel/instrumentation-mistr
 import type * as OpenAIModule from '@llmtel/instrumentation-openai';
 import type { OpenAIInstrumentationConfig } from '@llmtel/instrumentation-openai';
 import type * as VercelAiModule from '@llmtel/instrumentation-vercel-ai';
-import { resolveInstrumentationEnabled, type Env } from './config.js';
+import { resolveInstrumentationEnabled, resolveVercelAiAutoRegister, type Env } from './config.js';
 import { getLocalRequire } from './local-require.js';
 
 interface Entry<M, C> {
@@ -65,9 +65,27 @@ export const INSTRUMENTATIONS = {
   ),
 };
 
+/** What a span-based integration starts with. */
+interface ProcessorSetup {
+  readonly meterProvider: MeterProvider | undefined;
+  /** The integration's config object from the options; empty when it was given as `true` or not at all. */
+  readonly config: { readonly [key: string]: unknown };
+  /** `captureMessageContent` from the options; the integration falls back to the env switch itself. */
+  readonly captureMessageContent: boolean | undefined;
+  readonly env: Env;
+}
+
+/** A started span-based integration: its processor, and what to undo when telemetry shuts down. */
+export interface StartedSpanProcessor {
+  readonly processor: SpanProcessor;
+  readonly stop?: () => void;
+}
+
 interface ProcessorEntry<M> {
   readonly packageName: string;
-  readonly create: (exports: M, meterProvider: MeterProvider | undefined) => SpanProcessor;
+  readonly create: (exports: M, setup: ProcessorSetup) => StartedSpanProcessor;
+  /** Throws on a bad option in the integration's config object. */
+  readonly validate?: (config: { readonly [key: string]: unknown }) => void;
 }
 
 /**
@@ -77,7 +95,20 @@ interface ProcessorEntry<M> {
 export const SPAN_PROCESSORS = {
   'vercel-ai': {
     packageName: '@llmtel/instrumentation-vercel-ai',
-    create: (m, meterProvider) => new m.AiSdkSpanProcessor({ meterProvider }),
+    create: (m, { meterProvider, config, captureMessageContent, env }) => {
+      const processor = new m.AiSdkSpanProcessor({ meterProvider });
+      // From v7 the AI SDK makes spans only through a registered integration, which a zero-code app has not.
+      const registration = resolveVercelAiAutoRegister(config.autoRegister, env)
+        ? m.registerAiSdkTelemetry({ captureMessageContent })
+        : undefined;
+      return { processor, stop: () => registration?.unregister() };
+    },
+    validate: (config) => {
+      for (const key of Object.keys(config)) {
+        if (key !== 'autoRegister') throw new RangeError(`llmtel: unknown option instrumentations['vercel-ai'].${key}`);
+      }
+      resolveVercelAiAutoRegister(config.autoRegister, {});
+    },
   } satisfies ProcessorEntry<typeof VercelAiModule>,
 };
 
@@ -99,6 +130,8 @@ export function validateInstrumentationOptions(value: unknown): void {
       throw new RangeError(`llmtel: unknown instrumentation "${name}" (known: ${KNOWN_NAMES.join(', ')})`);
     }
     resolveInstrumentationEnabled(name, setting, {});
+    const processor = (SPAN_PROCESSORS as Record<string, ProcessorEntry<unknown> | undefined>)[name];
+    if (typeof setting === 'object' && setting !== null) processor?.validate?.(setting as Record<string, unknown>);
   }
 }
 
@@ -154,25 +187,28 @@ function loadPackage(packageName: string, name: string): unknown {
   }
 }
 
-/** Creates the span processors of every installed, enabled span-based integration. */
+/** Starts every installed, enabled span-based integration. */
 export function loadSpanProcessors(
   options: { readonly [name: string]: unknown } | undefined,
+  captureMessageContent: boolean | undefined,
   env: Env,
   meterProvider: MeterProvider | undefined,
-): SpanProcessor[] {
-  const processors: SpanProcessor[] = [];
+): StartedSpanProcessor[] {
+  const started: StartedSpanProcessor[] = [];
   for (const name of Object.keys(SPAN_PROCESSORS) as (keyof typeof SPAN_PROCESSORS)[]) {
-    if (!resolveInstrumentationEnabled(name, options?.[name], env)) continue;
+    const code = options?.[name];
+    if (!resolveInstrumentationEnabled(name, code, env)) continue;
     const { packageName, create } = SPAN_PROCESSORS[name] as ProcessorEntry<unknown>;
     const moduleExports = loadPackage(packageName, name);
     if (moduleExports === undefined) continue;
+    const config = typeof code === 'object' && code !== null ? (code as Record<string, unknown>) : {};
     try {
-      processors.push(create(moduleExports, meterProvider));
+      started.push(create(moduleExports, { meterProvider, config, captureMessageContent, env }));
     } catch (err) {
       diag.error(`llmtel: could not start the ${name} integration`, err);
     }
   }
-  return processors;
+  return started;
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   loadInstrumentations,
   loadSpanProcessors,
   validateInstrumentationOptions,
+  type StartedSpanProcessor,
 } from './instrumentations.js';
 import { buildSdk } from './sdk.js';
 import type { LlmtelNodeHandle, LlmtelNodeOptions, LogLevelName } from './types.js';
@@ -50,10 +51,31 @@ export function reportStartFailure(err: unknown): void {
   diag.error(`llmtel: could not start telemetry; the app runs uninstrumented: ${message}`);
 }
 
+/** Undoes what the span-based integrations set up outside the SDK (the AI SDK's telemetry registration). */
+function stopIntegrations(started: StartedSpanProcessor[]): void {
+  for (const { stop } of started.splice(0)) {
+    try {
+      stop?.();
+    } catch (err) {
+      diag.error('llmtel: could not stop an integration', err);
+    }
+  }
+}
+
 function startSdk(options: LlmtelNodeOptions, config: ReturnType<typeof resolveConfig>, env: Env): LlmtelNodeHandle {
-  const sdk = buildSdk(config, env, (meterProvider) =>
-    loadSpanProcessors(options.instrumentations, env, meterProvider),
-  );
+  const integrations: StartedSpanProcessor[] = [];
+  let sdk: ReturnType<typeof buildSdk>;
+  try {
+    sdk = buildSdk(config, env, (meterProvider) => {
+      integrations.push(
+        ...loadSpanProcessors(options.instrumentations, options.captureMessageContent, env, meterProvider),
+      );
+      return integrations.map((i) => i.processor);
+    });
+  } catch (err) {
+    stopIntegrations(integrations);
+    throw err;
+  }
   const { tracerProvider, meterProvider } = sdk;
   let loaded: ReturnType<typeof loadInstrumentations>;
   try {
@@ -64,6 +86,7 @@ function startSdk(options: LlmtelNodeOptions, config: ReturnType<typeof resolveC
       instrumentation.enable();
     }
   } catch (err) {
+    stopIntegrations(integrations);
     sdk.unregister();
     void Promise.allSettled([tracerProvider?.shutdown(), meterProvider?.shutdown()]);
     throw err;
@@ -92,6 +115,7 @@ function startSdk(options: LlmtelNodeOptions, config: ReturnType<typeof resolveC
         slot.handle = undefined;
         slot.esmInclude = undefined;
         for (const { instrumentation } of loaded) instrumentation.disable();
+        stopIntegrations(integrations);
         sdk.unregister();
       }
       await shutdownProviders();

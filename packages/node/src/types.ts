@@ -68,7 +68,9 @@ export interface LlmtelNodeOptions {
    * Every installed instrumentation is enabled by default. Env `OTEL_NODE_ENABLED_INSTRUMENTATIONS` /
    * `OTEL_NODE_DISABLED_INSTRUMENTATIONS` (comma-separated names, for example `openai`).
    */
-  instrumentations?: { [N in InstrumentationName]?: boolean | InstrumentationConfigs[N] } & { 'vercel-ai'?: boolean };
+  instrumentations?: { [N in InstrumentationName]?: boolean | InstrumentationConfigs[N] } & {
+    'vercel-ai'?: boolean | VercelAiIntegrationOptions;
+  };
   /**
    * Record prompts and completions on spans, for every instrumentation that does not set its own value. Env
    * `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT` (read by each instrumentation). Default `false`.
@@ -81,6 +83,19 @@ export interface LlmtelNodeOptions {
   exitFlushTimeoutMillis?: number;
   /** Diagnostic log level, written to the console. Env `OTEL_LOG_LEVEL`. Default `'warn'`. */
   logLevel?: LogLevelName;
+}
+
+/** Options of the Vercel AI SDK integration (`instrumentations['vercel-ai']`). */
+export interface VercelAiIntegrationOptions {
+  /**
+   * AI SDK v7 makes spans only through a registered telemetry integration. When `ai` 7.x and `@ai-sdk/otel` 1.x are
+   * installed in the app, llmtel registers `@ai-sdk/otel`'s `OpenTelemetry` integration, so AI SDK calls are traced
+   * with no code. It steps aside for every call while the app has registered an `@ai-sdk/otel` integration itself,
+   * so there is always one set of AI SDK spans. `false` leaves the registration to the app.
+   *
+   * Env `LLMTEL_VERCEL_AI_AUTO_REGISTER` (`true` / `false`). Default `true`.
+   */
+  autoRegister?: boolean;
 }
 
 /** What {@link start} returns. Every method is safe to call more than once and never rejects. */

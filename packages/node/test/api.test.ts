@@ -71,9 +71,35 @@ describe('programmatic start()', () => {
       /unknown instrumentation "no-such-sdk"/,
     );
     assert.throws(() => start({ instrumentations: { openai: 'yes' as never } }), TypeError);
+    assert.throws(() => start({ instrumentations: { 'vercel-ai': { autoRegister: 'no' as never } } }), TypeError);
+    assert.throws(
+      () => start({ instrumentations: { 'vercel-ai': { autoregister: false } as never } }),
+      /unknown option instrumentations\['vercel-ai'\]\.autoregister/,
+    );
     const exporter = new InMemorySpanExporter();
     const handle = start({ ...QUIET, traceExporter: exporter, instrumentations: { openai: false } });
     assert.equal(handle.enabled, true);
+  });
+
+  test("AI SDK v7's telemetry: registered while telemetry runs, unless autoRegister is false", async () => {
+    // `ai` 7 and `@ai-sdk/otel` resolve from this test (the workspace's copies); start() registers with the AI SDK.
+    const registry = globalThis as { AI_SDK_TELEMETRY_INTEGRATIONS?: unknown[] };
+    const integrations = () => registry.AI_SDK_TELEMETRY_INTEGRATIONS;
+    delete registry.AI_SDK_TELEMETRY_INTEGRATIONS;
+    start({ ...QUIET, traceExporter: new InMemorySpanExporter() });
+    assert.equal(integrations()?.length, 1);
+    await shutdown();
+    assert.deepEqual(integrations(), [], 'shutdown unregisters it');
+
+    start({
+      ...QUIET,
+      traceExporter: new InMemorySpanExporter(),
+      instrumentations: { 'vercel-ai': { autoRegister: false } },
+    });
+    assert.deepEqual(integrations(), []);
+    await shutdown();
+    start({ ...QUIET, traceExporter: new InMemorySpanExporter(), instrumentations: { 'vercel-ai': false } });
+    assert.deepEqual(integrations(), [], 'nor with the integration off');
   });
 
   test('disabled: no SDK, and the handle says so', async () => {

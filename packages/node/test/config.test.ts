@@ -10,6 +10,7 @@ import {
   resolveMetricTiming,
   resolveProtocol,
   resolveSamplerSpec,
+  resolveVercelAiAutoRegister,
 } from '../dist/esm/config.js';
 
 function captureWarnings(fn: () => void): string[] {
@@ -113,5 +114,20 @@ describe('config resolvers', () => {
       false,
     );
     assert.equal(resolveInstrumentationEnabled('openai', {}, { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'openai' }), true);
+  });
+
+  test('vercel-ai autoRegister: code, then LLMTEL_VERCEL_AI_AUTO_REGISTER, else on; a bad env value warns', () => {
+    assert.equal(resolveVercelAiAutoRegister(undefined, {}), true);
+    assert.equal(resolveVercelAiAutoRegister(undefined, { LLMTEL_VERCEL_AI_AUTO_REGISTER: 'False' }), false);
+    assert.equal(resolveVercelAiAutoRegister(undefined, { LLMTEL_VERCEL_AI_AUTO_REGISTER: ' true ' }), true);
+    assert.equal(resolveVercelAiAutoRegister(true, { LLMTEL_VERCEL_AI_AUTO_REGISTER: 'false' }), true);
+    assert.equal(resolveVercelAiAutoRegister(false, {}), false);
+    let result: boolean | undefined;
+    const warnings = captureWarnings(() => {
+      result = resolveVercelAiAutoRegister(undefined, { LLMTEL_VERCEL_AI_AUTO_REGISTER: 'off' });
+    });
+    assert.equal(result, true);
+    assert.match(warnings.join('\n'), /LLMTEL_VERCEL_AI_AUTO_REGISTER="off" is not true or false; using true/);
+    assert.throws(() => resolveVercelAiAutoRegister('false', {}), TypeError);
   });
 });

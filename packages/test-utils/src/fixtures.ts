@@ -125,3 +125,13 @@ export function loadFixture(provider: FixtureProvider | (string & {}), name: str
 export function loadFixtures(provider: FixtureProvider | (string & {})): Fixture[] {
   return listNames(provider).map((name) => loadFixture(provider, name));
 }
+
+/**
+ * Reads a fixture a package keeps itself, `<dir>/<name>.json` (e.g. `new URL('./fixtures/', import.meta.url)` from a
+ * test helper). Each call returns a fresh object.
+ */
+export function loadFixtureFrom(dir: URL, name: string): Fixture {
+  const fixture = JSON.parse(readFileSync(new URL(`${name}.json`, dir), 'utf8')) as Fixture;
+  fixture.name = name;
+  return fixture;
+}

@@ -1,6 +1,7 @@
 export {
   fixturesDir,
   loadFixture,
+  loadFixtureFrom,
   loadFixtures,
   type Fixture,
   type FixtureProvider,
@@ -24,7 +25,7 @@ export {
   type SyntheticOpenAiErrorOptions,
   type SyntheticUsage,
 } from './synthetic-openai.js';
-export { splitSseEvents } from './utils.js';
+export { savedEnv, splitSseEvents } from './utils.js';
 export { startOtlpReceiver, type OtlpReceived, type OtlpReceiver } from './otlp-receiver.js';
 export {
   type Attributes,
@@ -66,12 +67,17 @@ export {
   type TestOtelOptions,
 } from './otel-test-setup.js';
 export {
+  assertAppPrinted,
+  assertEveryPrintedSpan,
   otelPreload,
   otelPreloadEnv,
   preloadedApps,
   printedLines,
   printedPoints,
   printedSpans,
+  printedTokenCounts,
+  printedTokenTotals,
+  runAgainstFake,
   runApp,
   tokenTotals,
   OTEL_PRELOAD_ENV,
@@ -83,3 +89,17 @@ export {
   type PrintedSpan,
   type RunAppOptions,
 } from './spawned-app.js';
+export {
+  assertAborted,
+  assertNoContent,
+  plainAndInstrumented,
+  sdkHarness,
+  waitForOnlySpan,
+  CONTENT_ATTRIBUTES,
+  type OnlySpanOptions,
+  type SdkHarness,
+  type SdkHarnessSpec,
+  type TogglingHarness,
+  type ToggledInstrumentation,
+} from './sdk-harness.js';
+export { histogramTotals, tokenUsageAdded, type HistogramTotals, type TokenUsageTotals } from './metric-totals.js';

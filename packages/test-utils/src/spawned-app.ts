@@ -1,6 +1,9 @@
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startFakeProvider, type ReceivedRequest } from './fake-provider.js';
+import type { Fixture } from './fixtures.js';
 
 /** The environment variable that tells the shared preload what to set up (JSON of `OtelPreloadConfig`). */
 export const OTEL_PRELOAD_ENV = 'LLMTEL_TEST_OTEL';
@@ -156,4 +159,50 @@ export function printedPoints(stdout: string): PrintedPoint[] {
 export function tokenTotals(points: readonly PrintedPoint[], type: string): { count: number; sum: number } {
   const ofType = points.filter((p) => p.attributes['gen_ai.token.type'] === type);
   return { count: ofType.reduce((n, p) => n + p.count, 0), sum: ofType.reduce((n, p) => n + p.sum, 0) };
+}
+
+/** `tokenTotals` of the printed token usage points, for both token types. */
+export function printedTokenTotals(stdout: string): Record<'input' | 'output', { count: number; sum: number }> {
+  const points = printedPoints(stdout);
+  return { input: tokenTotals(points, 'input'), output: tokenTotals(points, 'output') };
+}
+
+/** Each span's `[gen_ai.usage.input_tokens, gen_ai.usage.output_tokens]`, in order. */
+export function printedTokenCounts(spans: readonly PrintedSpan[]): [unknown, unknown][] {
+  return spans.map((s) => [s.attributes['gen_ai.usage.input_tokens'], s.attributes['gen_ai.usage.output_tokens']]);
+}
+
+/** Asserts that the app exited with 0 (its stderr as the message) and that its output matches each of `lines`. */
+export function assertAppPrinted(result: AppResult, lines: readonly RegExp[]): void {
+  assert.equal(result.code, 0, result.stderr);
+  for (const line of lines) assert.match(result.stdout, line);
+}
+
+/** Asserts that every span is of `scope` and has each of `attributes` (`assert.deepEqual`, key by key). */
+export function assertEveryPrintedSpan(
+  spans: readonly PrintedSpan[],
+  scope: string,
+  attributes: Record<string, unknown>,
+): void {
+  for (const span of spans) {
+    assert.equal(span.scope, scope);
+    for (const [key, value] of Object.entries(attributes)) assert.deepEqual(span.attributes[key], value, key);
+  }
+}
+
+/**
+ * Runs a preloaded app against a fake provider of its own that answers with `fixtures`, then closes the fake.
+ * `env(url)` is the app's environment, given the fake's URL. Also returns the requests the fake received.
+ */
+export async function runAgainstFake(
+  app: PreloadedApp,
+  fixtures: Fixture[],
+  env: (url: string) => Record<string, string>,
+): Promise<AppResult & { requests: ReceivedRequest[] }> {
+  const fake = await startFakeProvider({ fixtures });
+  try {
+    return { ...(await app.run(env(fake.url))), requests: fake.requests };
+  } finally {
+    await fake.close();
+  }
 }

@@ -49,3 +49,12 @@ export function delay(ms: number, signal: AbortSignal): Promise<void> {
     }
   });
 }
+
+/** Remembers an environment variable; the returned function puts it back as it was (set, or not set). */
+export function savedEnv(name: string): () => void {
+  const previous = process.env[name];
+  return () => {
+    if (previous === undefined) delete process.env[name];
+    else process.env[name] = previous;
+  };
+}
