@@ -399,7 +399,8 @@ function legendLines(runs) {
       }
       const metrics = r.metrics?.names?.length ? r.metrics.names.join(', ') : 'no metrics';
       const attributes = r.sampleSpan?.attributes.length ?? 0;
-      lines.push(`  ${c} (${r.instrumentationVersion}): ${content[c]}; span attributes ${attributes}; ${metrics}`);
+      const version = r.instrumentationVersion ? ` (${r.instrumentationVersion})` : '';
+      lines.push(`  ${c}${version}: ${content[c]}; span attributes ${attributes}; ${metrics}`);
     }
   }
   return lines;
