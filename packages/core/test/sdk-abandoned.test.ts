@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import {
+  ATTR_LLMTEL_RESPONSE_ABANDONED,
   CHUNK_OUTPUT,
   type ChunkDisposition,
   observeSdkResult,
@@ -13,22 +12,11 @@ import {
   type SettledCall,
   type StreamCompletion,
 } from '@llmtel/core';
+import { collectGarbageUntil, exposedGc } from '@llmtel/test-utils';
 
-// The root test command passes no node flags: expose `gc()` from inside the process.
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
-const ABANDONED = 'llmtel.response.abandoned';
-
-/** Collects garbage until `done()` holds, letting finalizers run in between; bounded (~2 s). */
-async function collectUntil(done: () => boolean): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    gc();
-    await sleep(10);
-    if (done()) return;
-  }
-  throw new Error('the condition did not hold after 200 collections');
-}
+const ABANDONED = ATTR_LLMTEL_RESPONSE_ABANDONED;
+const gc = exposedGc();
+const collectUntil = (done: () => boolean) => collectGarbageUntil(done, 10);
 
 interface Ended {
   how: 'end' | 'fail';

@@ -1,10 +1,9 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
-import { syntheticChatCompletion, syntheticChatCompletionStream } from '@llmtel/test-utils';
+import { ATTR_LLMTEL_RESPONSE_ABANDONED } from '@llmtel/core';
+import { collectGarbageUntil, syntheticChatCompletion, syntheticChatCompletionStream } from '@llmtel/test-utils';
 import {
   asStream,
   collect,
@@ -18,21 +17,8 @@ import {
   type OpenAIMajor,
 } from './helpers.ts';
 
-// The root test command passes no node flags: expose `gc()` from inside the process.
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
-const ABANDONED = 'llmtel.response.abandoned';
-
-/** Collects garbage until `done()` holds, letting finalizers and I/O run in between; bounded (~4 s). */
-async function collectUntil(done: () => boolean): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    gc();
-    await sleep(20);
-    if (done()) return;
-  }
-  throw new Error('the condition did not hold after 200 collections');
-}
+const ABANDONED = ATTR_LLMTEL_RESPONSE_ABANDONED;
+const collectUntil = (done: () => boolean) => collectGarbageUntil(done, 20);
 
 // An app that drops what the SDK returned, unread: these helpers return before anything reads it, so nothing in the
 // test holds it either.

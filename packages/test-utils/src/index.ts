@@ -26,6 +26,7 @@ export {
   type SyntheticUsage,
 } from './synthetic-openai.js';
 export { savedEnv, splitSseEvents } from './utils.js';
+export { collectGarbageUntil, exposedGc } from './gc.js';
 export { startOtlpReceiver, type OtlpReceived, type OtlpReceiver } from './otlp-receiver.js';
 export {
   type Attributes,
