@@ -1,11 +1,12 @@
 // `npm test`: every check the repository has, in order, stopping at the first failure, with the time each took.
-// build → lint → unit tests (packages and grafana) → promtool rule tests → generated Grafana files current →
+// build → lint → test sources type-check → unit tests (packages and grafana) → promtool rule tests → generated Grafana files current →
 // compose and k8s manifests valid → the end-to-end test against the real pipeline.
 import { spawnSync } from 'node:child_process';
 
 const STEPS = [
   ['build', 'build'],
   ['lint', 'lint'],
+  ['test sources type-check', 'typecheck:tests'],
   ['unit tests', 'test:unit'],
   ['Prometheus rule tests', 'test:rules'],
   ['Grafana files current', 'check:grafana'],
