@@ -80,7 +80,19 @@ export class CompositeCallbackHandler implements LlmCallbackHandler {
   async flush(): Promise<void> {
     if (this.queue.length > 0 || this.drainScheduled) this.drain();
     for (const h of this.handlers) if (h instanceof CompositeCallbackHandler) await h.flush();
-    if (this.inflight.size > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    if (this.inflight.size === 0) return;
+    // Bounded by the handler timeout, on a timer that keeps the process alive meanwhile: the watchdog's is unref'd,
+    // so at exit a handler that never settles would otherwise end the process in the middle of this await.
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.checkTimeouts();
+        resolve();
+      }, this.timeoutMs);
+      this.idleWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   private enqueue(name: EventName, event: LlmStartEvent | LlmEndEvent | LlmErrorEvent): void {

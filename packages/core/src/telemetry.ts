@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   context as otelContext,
   diag,
@@ -334,8 +335,7 @@ export class GenAiCall {
     endedAt: number,
     billable: boolean,
   ): void {
-    const { traceId, spanId } = this.span.spanContext();
-    const callId = `${traceId}-${spanId}`;
+    const callId = callIdOf(this.span);
     const durationMs = endedAt - this.startedAt;
     const base = this.startEvent();
     if (errorType !== undefined) {
@@ -345,6 +345,7 @@ export class GenAiCall {
         errorType,
         durationMs,
         callId,
+        billable,
         usage,
         costUsd,
         responseModel: response.responseModel,
@@ -381,6 +382,18 @@ export class GenAiCall {
     };
     for (const h of this.handlers) void h.onLlmEnd?.(event);
   }
+}
+
+/**
+ * The call's idempotency id. A span that is not recording may carry its parent's ids (the API's no-op tracer does
+ * that), which many calls would share: those calls get a random id of the same shape instead.
+ */
+function callIdOf(span: Span): string {
+  if (span.isRecording()) {
+    const { traceId, spanId } = span.spanContext();
+    return `${traceId}-${spanId}`;
+  }
+  return `${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}`;
 }
 
 async function estimateUsage(request: GenAiRequest, response: GenAiResponse, usage: TokenUsage): Promise<TokenUsage> {

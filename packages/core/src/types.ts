@@ -76,8 +76,13 @@ export interface LlmEndEvent extends LlmStartEvent {
   costUsd?: number;
   durationMs: number;
   timeToFirstChunkMs?: number;
-  /** Idempotency id of the call: `${traceId}-${spanId}` of its billable span. */
+  /**
+   * Idempotency id of the call: `${traceId}-${spanId}` of the call's own span (the id the span path dedupes on), or
+   * a random id of the same shape when that span is not recording (no SDK, or sampled out), whose ids may be its
+   * parent's.
+   */
   callId: string;
+  /** This call owns the request's usage (see `llmtel.usage.billable`); a wrapper's event repeats it with false. */
   billable: boolean;
 }
 
@@ -85,7 +90,10 @@ export interface LlmErrorEvent extends LlmStartEvent {
   error: unknown;
   errorType: string;
   durationMs: number;
+  /** As on {@link LlmEndEvent}. */
   callId: string;
+  /** As on {@link LlmEndEvent}: false on a wrapper's event, which repeats the failure of the request under it. */
+  billable: boolean;
   /** Usage that was known before the failure (for example a stream that broke after its usage chunk). */
   usage?: TokenUsage;
   /** USD for that usage, as on the span; undefined when unknown. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, describe, it } from 'node:test';
-import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
+import { context, diag, DiagLogLevel, ProxyTracerProvider, trace, type DiagLogger } from '@opentelemetry/api';
 import {
   CompositeCallbackHandler,
   GenAiTelemetry,
@@ -161,5 +161,59 @@ describe('callbacks', () => {
 
   it('rejects a non-positive timeout passed in code', () => {
     assert.throws(() => new CompositeCallbackHandler([], { timeoutMs: 0 }), /timeoutMs/);
+  });
+
+  it('flush() returns once a handler that never settles has had its timeout', async () => {
+    const composite = new CompositeCallbackHandler([{ name: 'hangs', onLlmEnd: () => new Promise<void>(() => {}) }], {
+      timeoutMs: 30,
+    });
+    withLlmCallbacks(composite, () => makeCall());
+    await new Promise((resolve) => setImmediate(resolve));
+    await composite.flush();
+    assert.ok(
+      warnings.some((w) => w.includes('hangs.onLlmEnd did not settle')),
+      'the hanging call is abandoned and said so',
+    );
+  });
+
+  it("gives calls without a recording span distinct call ids (the no-op tracer repeats its parent's ids)", async () => {
+    const noop = new GenAiTelemetry({
+      // no delegate: the API's no-op tracer, whose spans carry the parent's ids
+      tracer: () => new ProxyTracerProvider().getTracer('noop-test'),
+      meter: () => otel.meterProvider.getMeter('test'),
+    });
+    const { events, handler } = recorder();
+    const parent = trace.wrapSpanContext({
+      traceId: '0af7651916cd43dd8448eb211c80319c',
+      spanId: 'b7ad6b7169203331',
+      traceFlags: 1,
+    });
+    cleanups.push(registerLlmCallbackHandler(handler));
+    context.with(trace.setSpan(context.active(), parent), () => {
+      for (let i = 0; i < 3; i++) {
+        noop.startCall({ provider: 'openai', operation: 'chat', requestModel: 'gpt-test' }).end({});
+      }
+    });
+    await globalCallbackHandlers().flush();
+    const ids = events.ends.map((e) => e.callId);
+    assert.equal(ids.length, 3);
+    assert.equal(new Set(ids).size, 3);
+    for (const id of ids) assert.match(id, /^[0-9a-f]{32}-[0-9a-f]{16}$/);
+  });
+
+  it('marks the error event of a wrapper over a failed billable call billable: false', async () => {
+    const { events, handler } = recorder();
+    cleanups.push(registerLlmCallbackHandler(handler));
+    const request = { provider: 'openai', operation: 'chat', requestModel: 'gpt-test' } as const;
+    const wrapper = telemetry.startCall({ ...request, billable: 'deferred' });
+    const inner = context.with(wrapper.context, () => telemetry.startCall(request));
+    const error = Object.assign(new Error('overloaded'), { status: 529 });
+    inner.fail(error);
+    wrapper.fail(error);
+    await globalCallbackHandlers().flush();
+    assert.deepEqual(
+      events.errors.map((e) => e.billable),
+      [true, false],
+    );
   });
 });

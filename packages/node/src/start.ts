@@ -1,4 +1,5 @@
 import { diag, DiagConsoleLogger, DiagLogLevel, metrics, trace } from '@opentelemetry/api';
+import { globalCallbackHandlers } from '@llmtel/core';
 import { resolveConfig, resolveLogLevel, type Env } from './config.js';
 import { bounded, installExitHooks } from './exit-hooks.js';
 import { sdkSlot } from './slot.js';
@@ -93,12 +94,21 @@ function startSdk(options: LlmtelNodeOptions, config: ReturnType<typeof resolveC
   }
 
   const forceFlush = async (): Promise<void> => {
-    const results = await Promise.allSettled([tracerProvider?.forceFlush(), meterProvider?.forceFlush()]);
+    const results = await Promise.allSettled([
+      globalCallbackHandlers().flush(),
+      tracerProvider?.forceFlush(),
+      meterProvider?.forceFlush(),
+    ]);
     for (const r of results) if (r.status === 'rejected') diag.error('llmtel: telemetry flush failed', r.reason);
   };
   let shutdownPromise: Promise<void> | undefined;
   const shutdownProviders = (): Promise<void> =>
-    (shutdownPromise ??= Promise.allSettled([tracerProvider?.shutdown(), meterProvider?.shutdown()]).then((results) => {
+    // Callback handlers (the usage store's, say) get their queued events delivered too, bounded by their timeout.
+    (shutdownPromise ??= Promise.allSettled([
+      globalCallbackHandlers().flush(),
+      tracerProvider?.shutdown(),
+      meterProvider?.shutdown(),
+    ]).then((results) => {
       for (const r of results) if (r.status === 'rejected') diag.error('llmtel: telemetry shutdown failed', r.reason);
     }));
 

@@ -98,6 +98,8 @@ class StoreCallback implements UsageCallbackHandler {
   }
 
   async onLlmError(event: LlmErrorEvent): Promise<void> {
+    // A wrapper's error event repeats the failure of the request under it (`billable: false`): count it once.
+    if (event.billable === false) return;
     await this.write(usageRecordFromLlmEvent(event));
   }
 

@@ -66,6 +66,19 @@ describe('callback handlers', () => {
     assert.deepEqual(await store.listUsers(), ['fixed']);
   });
 
+  it('counts a failed request once: the error event a wrapper repeats (billable: false) is skipped', async () => {
+    const store = new UsageStore(redis, { keyPrefix: 'err' });
+    const handler = createTokenCallback(store, 'failing');
+    const failure = (billable: boolean) => {
+      const { responseModel: _m, costUsd: _c, ...base } = endEvent({ usage: {} });
+      return { ...base, billable, error: new Error('overloaded'), errorType: '529' };
+    };
+    await Promise.all([handler.onLlmError(failure(true)), handler.onLlmError(failure(false))]);
+    const report = await store.getUsage({ userId: 'failing' });
+    assert.equal(report.totals.requests, 1);
+    assert.equal(report.totals.errors, 1);
+  });
+
   it('createDetailedTokenCallback estimates tokens from captured messages when the provider reported none', async () => {
     const store = new UsageStore(redis, { keyPrefix: 'det' });
     const handler = createDetailedTokenCallback(store);

@@ -34,7 +34,7 @@ function endEventFor(r: UsageRecord): LlmEndEvent {
 
 function errorEventFor(r: UsageRecord): LlmErrorEvent {
   const { responseModel: _r, costUsd: _c, billable: _b, ...rest } = endEventFor(r);
-  return { ...rest, error: new Error(r.error), errorType: r.error! };
+  return { ...rest, billable: true, error: new Error(r.error), errorType: r.error! };
 }
 
 describe('exactly once', () => {

@@ -80,6 +80,7 @@ describe('unknown cost', () => {
       error: new Error('stream broke'),
       errorType: 'stream_error',
       callId: '0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331',
+      billable: true,
       usage: { inputTokens: 100, outputTokens: 20 },
       costUsd: 0.00045,
     };

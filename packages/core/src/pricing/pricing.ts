@@ -235,6 +235,6 @@ function warnUnknownModelOnce(provider: string, model: string): void {
   warned.add(key);
   diag.warn(
     `llmtel: no price known for model "${model}" of provider "${provider}"; its calls get no cost. ` +
-      'Add the price with LLMTEL_PRICING_FILE or the prices option.',
+      'Add the price with LLMTEL_PRICING_FILE, or pass a PricingTable with it (the pricing option).',
   );
 }
