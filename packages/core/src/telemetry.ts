@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   context as otelContext,
   diag,
@@ -18,10 +17,10 @@ import {
   registerSpanBillingScope,
   withBillingScope,
 } from './billing-owner.js';
+import { callIdOf, estimateUsage } from './call-utils.js';
 import { callbackHandlersFor } from './callbacks.js';
 import { DEFAULT_MAX_CONTENT_LENGTH, serializeContent, type ContentOptions } from './content.js';
 import { errorTypeOf } from './errors.js';
-import { estimateTokens } from './estimate.js';
 import { genAiInstruments, metricAttributes } from './metrics.js';
 import { resolvePricingTable } from './pricing/load.js';
 import type { PricingTable } from './pricing/pricing.js';
@@ -382,28 +381,4 @@ export class GenAiCall {
     };
     for (const h of this.handlers) void h.onLlmEnd?.(event);
   }
-}
-
-/**
- * The call's idempotency id. A span that is not recording may carry its parent's ids (the API's no-op tracer does
- * that), which many calls would share: those calls get a random id of the same shape instead.
- */
-function callIdOf(span: Span): string {
-  if (span.isRecording()) {
-    const { traceId, spanId } = span.spanContext();
-    return `${traceId}-${spanId}`;
-  }
-  return `${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}`;
-}
-
-async function estimateUsage(request: GenAiRequest, response: GenAiResponse, usage: TokenUsage): Promise<TokenUsage> {
-  const model = response.responseModel ?? request.requestModel;
-  const estimated: TokenUsage = { ...usage, estimated: true };
-  if (usage.inputTokens === undefined && request.estimateInputText) {
-    estimated.inputTokens = await estimateTokens(model, request.estimateInputText());
-  }
-  if (usage.outputTokens === undefined && response.estimateOutputText) {
-    estimated.outputTokens = await estimateTokens(model, response.estimateOutputText());
-  }
-  return estimated;
 }
