@@ -90,4 +90,4 @@ export {
   stopSequences,
   stringify,
 } from './json-utils.js';
-export { messagesText, toolArguments } from './message-text.js';
+export { functionToolCallPart, messagesText, pushContentParts, toolArguments } from './message-text.js';

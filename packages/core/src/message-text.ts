@@ -1,4 +1,4 @@
-import { stringify } from './json-utils.js';
+import { isObject, stringOr, stringify } from './json-utils.js';
 import type { GenAiMessage, GenAiMessagePart } from './types.js';
 
 /** Tool call arguments as an object when they are JSON text (the conventions' `arguments` is any value). */
@@ -9,6 +9,39 @@ export function toolArguments(raw: unknown): unknown {
   } catch {
     return raw;
   }
+}
+
+/**
+ * Appends a message's `content` to `parts`: a non-empty string as one text part, an array item by item through the
+ * SDK's own `toPart` (an item it cannot map is left out).
+ */
+export function pushContentParts(
+  parts: GenAiMessagePart[],
+  content: unknown,
+  toPart: (item: unknown) => GenAiMessagePart | undefined,
+): void {
+  if (typeof content === 'string') {
+    if (content !== '') parts.push({ type: 'text', content });
+  } else if (Array.isArray(content)) {
+    for (const item of content) {
+      const part = toPart(item);
+      if (part !== undefined) parts.push(part);
+    }
+  }
+}
+
+/**
+ * A tool call in the function shape `{ id, function: { name, arguments } }` that OpenAI-compatible APIs share
+ * (Mistral, Cohere v2) as a `tool_call` part; JSON arguments are parsed.
+ */
+export function functionToolCallPart(call: unknown): GenAiMessagePart | undefined {
+  if (!isObject(call) || !isObject(call.function)) return undefined;
+  return {
+    type: 'tool_call',
+    id: stringOr(call.id),
+    name: stringOr(call.function.name) ?? '',
+    arguments: toolArguments(call.function.arguments),
+  };
 }
 
 /**

@@ -1,4 +1,11 @@
-import { type GenAiMessage, type GenAiMessagePart, isObject, stringOr, toolArguments } from '@llmtel/core';
+import {
+  functionToolCallPart,
+  type GenAiMessage,
+  type GenAiMessagePart,
+  isObject,
+  pushContentParts,
+  stringOr,
+} from '@llmtel/core';
 
 /**
  * Pure mappers from the SDK's v2 chat messages (camelCase, as the app passes them and as responses are parsed) to the
@@ -28,27 +35,6 @@ function contentPart(item: unknown): GenAiMessagePart | undefined {
   }
 }
 
-function pushContent(parts: GenAiMessagePart[], content: unknown): void {
-  if (typeof content === 'string') {
-    if (content !== '') parts.push({ type: 'text', content });
-  } else if (Array.isArray(content)) {
-    for (const item of content) {
-      const part = contentPart(item);
-      if (part !== undefined) parts.push(part);
-    }
-  }
-}
-
-function toolCallPart(call: unknown): GenAiMessagePart | undefined {
-  if (!isObject(call) || !isObject(call.function)) return undefined;
-  return {
-    type: 'tool_call',
-    id: stringOr(call.id),
-    name: stringOr(call.function.name) ?? '',
-    arguments: toolArguments(call.function.arguments),
-  };
-}
-
 /** One v2 chat message (request) or the assistant message of a response. */
 function chatMessage(message: unknown): GenAiMessage {
   if (!isObject(message)) return { role: 'user', parts: [] };
@@ -60,11 +46,11 @@ function chatMessage(message: unknown): GenAiMessage {
   const parts: GenAiMessagePart[] = [];
   const plan = stringOr(message.toolPlan ?? message.tool_plan);
   if (plan !== undefined && plan !== '') parts.push({ type: 'reasoning', content: plan });
-  pushContent(parts, message.content);
+  pushContentParts(parts, message.content, contentPart);
   const calls = message.toolCalls ?? message.tool_calls;
   if (Array.isArray(calls)) {
     for (const call of calls) {
-      const part = toolCallPart(call);
+      const part = functionToolCallPart(call);
       if (part !== undefined) parts.push(part);
     }
   }

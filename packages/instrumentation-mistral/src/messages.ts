@@ -1,4 +1,11 @@
-import { type GenAiMessage, type GenAiMessagePart, isObject, stringOr, toolArguments } from '@llmtel/core';
+import {
+  functionToolCallPart,
+  type GenAiMessage,
+  type GenAiMessagePart,
+  isObject,
+  pushContentParts,
+  stringOr,
+} from '@llmtel/core';
 
 /**
  * Pure mappers from the SDK's chat messages (camelCase, as the app passes them and as responses are parsed) to the
@@ -40,27 +47,6 @@ function contentPart(chunk: unknown): GenAiMessagePart | undefined {
   }
 }
 
-function pushContent(parts: GenAiMessagePart[], content: unknown): void {
-  if (typeof content === 'string') {
-    if (content !== '') parts.push({ type: 'text', content });
-  } else if (Array.isArray(content)) {
-    for (const chunk of content) {
-      const part = contentPart(chunk);
-      if (part !== undefined) parts.push(part);
-    }
-  }
-}
-
-function toolCallPart(call: unknown): GenAiMessagePart | undefined {
-  if (!isObject(call) || !isObject(call.function)) return undefined;
-  return {
-    type: 'tool_call',
-    id: stringOr(call.id),
-    name: String(call.function.name),
-    arguments: toolArguments(call.function.arguments),
-  };
-}
-
 function chatMessage(message: unknown): GenAiMessage {
   if (!isObject(message)) return { role: 'user', parts: [] };
   const role = stringOr(message.role) ?? 'user';
@@ -69,11 +55,11 @@ function chatMessage(message: unknown): GenAiMessage {
     return { role, parts: [{ type: 'tool_call_response', id, response: message.content }] };
   }
   const parts: GenAiMessagePart[] = [];
-  pushContent(parts, message.content);
+  pushContentParts(parts, message.content, contentPart);
   const calls = message.toolCalls ?? message.tool_calls;
   if (Array.isArray(calls)) {
     for (const call of calls) {
-      const part = toolCallPart(call);
+      const part = functionToolCallPart(call);
       if (part !== undefined) parts.push(part);
     }
   }
